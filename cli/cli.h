@@ -1,0 +1,8 @@
+#ifndef MMSIM_CLI_CLI_H
+#define MMSIM_CLI_CLI_H
+
+#define MMSIM_VERSION "0.1.0"
+
+int cli_demo(int argc, char **argv);
+
+#endif

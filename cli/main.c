@@ -1,0 +1,45 @@
+/* mmsim: the command-line entry point. Subcommands arrive with their
+ * issues; the ones not built yet say so and exit 2. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: mmsim COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  demo               build an address space, seal part of it, try operations,\n"
+	      "                     and print each result and the final /proc/PID/maps\n"
+	      "  replay TRACE       check an strace log against the model (not built yet)\n"
+	      "  conform            compare the model with the live kernel (not built yet)\n"
+	      "  record -- CMD      record a trace for replay (not built yet)\n"
+	      "  version            print the version, profile and allocator\n"
+	      "\n"
+	      "exit status: 0 success, 1 the check found a difference, 2 usage or input error\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(cmd ? stdout : stderr);
+		return cmd ? 0 : 2;
+	}
+	if (!strcmp(cmd, "demo"))
+		return cli_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "version")) {
+		printf("mmsim %s (profile linux-6.18, allocator %s)\n", MMSIM_VERSION, MMSIM_ALLOCATOR);
+		return 0;
+	}
+	if (!strcmp(cmd, "replay") || !strcmp(cmd, "conform") || !strcmp(cmd, "record")) {
+		fprintf(stderr, "mmsim: '%s' is not built yet\n", cmd);
+		return 2;
+	}
+	fprintf(stderr, "mmsim: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}

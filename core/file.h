@@ -1,0 +1,61 @@
+/* Files a VMA can map: an open file (struct file) on an inode.
+ *
+ *   vma ──> file (one open: its mode) ──> inode (dev, ino, path, kind)
+ *
+ * The split is the kernel's: two mappings merge only when they map the
+ * same *open file* (mm/vma.c: is_mergeable_vma compares vm_file), while
+ * memfd seals and the count of writable mappings live on the *inode*
+ * (mm/memfd.c), shared by every open of it. Both are reference counted:
+ * a VMA holds a reference to its file, a file to its inode.
+ */
+#ifndef MMSIM_CORE_FILE_H
+#define MMSIM_CORE_FILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum inode_kind {
+	INODE_REGULAR,     /* a file on disk, identified by dev/ino/path */
+	INODE_MEMFD,       /* shmem inode from memfd_create: "/memfd:NAME (deleted)" */
+	INODE_SHMEM_ANON,  /* backing of a MAP_SHARED|MAP_ANONYMOUS map: "/dev/zero (deleted)" */
+	INODE_DEVZERO,     /* /dev/zero itself, mapped privately */
+};
+
+struct inode {
+	unsigned refs;
+	enum inode_kind kind;
+	unsigned dev_major, dev_minor;
+	uint64_t ino;
+	char *path;        /* as /proc/PID/maps prints it, escapes already applied */
+};
+
+/* Open-file access mode bits (FMODE_READ/FMODE_WRITE in the kernel). */
+#define FILE_MODE_READ  1u
+#define FILE_MODE_WRITE 2u
+
+struct file {
+	unsigned refs;
+	unsigned mode;
+	struct inode *inode;
+};
+
+/* A new inode with one reference; NULL when out of memory. */
+struct inode *inode_new(enum inode_kind kind, unsigned dev_major, unsigned dev_minor,
+			uint64_t ino, const char *path);
+void inode_get(struct inode *inode);
+void inode_put(struct inode *inode);
+
+/* A new open file on `inode` (takes its own inode reference). */
+struct file *file_open(struct inode *inode, unsigned mode);
+void file_get(struct file *file);
+void file_put(struct file *file);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

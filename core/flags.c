@@ -1,0 +1,52 @@
+/* smaps VmFlags codes (fs/proc/task_mmu.c: show_smap_vma_flags, x86_64). */
+#include "core/flags.h"
+
+#include <stdio.h>
+
+/* Indexed by bit. "" marks bits printed elsewhere (the protection key has
+ * its own "ProtectionKey:" line); NULL marks bits the kernel has no code
+ * for, which it prints as "??". */
+static const char *const mnemonics[64] = {
+	[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",
+	[4] = "mr",  [5] = "mw",  [6] = "me",  [7] = "ms",
+	[8] = "gd",  [9] = "um",  [10] = "pf", [12] = "uw",
+	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr",
+	[17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
+	[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
+	[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm",
+	[29] = "hg", [30] = "nh", [31] = "mg",
+	[32] = "",   [33] = "",   [34] = "",   [35] = "",
+	[37] = "ss", [38] = "ui", [40] = "dp", [63] = "sl",
+};
+
+const char *vm_flag_mnemonic(unsigned bit)
+{
+	if (bit >= 64)
+		return NULL;
+	if (!mnemonics[bit])
+		return "??";
+	if (!mnemonics[bit][0])
+		return NULL;
+	return mnemonics[bit];
+}
+
+size_t vm_flags_format(vm_flags_t flags, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64; bit++) {
+		const char *code;
+
+		if (!(flags & (UINT64_C(1) << bit)))
+			continue;
+		code = vm_flag_mnemonic(bit);
+		if (!code)
+			continue;
+		if (len + 3 < size)
+			snprintf(buf + len, size - len, "%s ", code);
+		len += 3;
+	}
+	return len;
+}
