@@ -12,7 +12,8 @@ packages=(
   libjemalloc-dev   # allocator of the shipped binaries
   libbsd-dev        # sys/tree.h red-black tree, the bench/ baseline only
   strace            # trace recording (traces/)
-  clang             # second compiler; libFuzzer later
+  clang             # second compiler: the sanitizer build; libFuzzer later
+  libclang-rt-dev   # clang's ASan/UBSan runtimes
   python3           # small helper scripts in bench/ and tests/
 )
 
