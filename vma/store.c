@@ -477,36 +477,86 @@ static bool overlaps_other(const struct store *s, const struct vma *v,
 	return false;
 }
 
-static void insert_reserved(struct store *s, struct node_reserve *r, struct vma *v)
+/* The leaf and slot where v belongs: descend by v->start, taking the last
+ * child when v lies above everything. */
+static struct store_node *insert_position(const struct store *s, const struct vma *v,
+					  unsigned *slot)
 {
-	struct store_node *n;
+	struct store_node *n = s->root;
 
-	if (!s->root) {
-		s->root = reserve_take(s, r, true);
-		s->height = 1;
-	}
-	n = s->root;
 	while (!n->leaf) {
 		unsigned i = node_rank(n, v->start);
 
 		n = child(n, i < n->count ? i : n->count - 1u);
 	}
-	insert_at(s, r, n, node_rank(n, v->start), v->end, v, 0);
+	*slot = node_rank(n, v->start);
+	return n;
+}
+
+/* Nodes one insert at this leaf needs: one per full node from the leaf
+ * up, and a root when every node on the path is full. */
+static int reserve_for_leaf(struct node_reserve *r, const struct store_node *leaf)
+{
+	unsigned internals = 0;
+
+	if (leaf->count < STORE_SLOTS)
+		return 0;
+	for (const struct store_node *n = leaf->parent; ; n = n->parent) {
+		internals++;         /* a split parent, or the new root */
+		if (!n || n->count < STORE_SLOTS)
+			break;
+	}
+	return reserve_fill(r, 1, internals);
+}
+
+static void insert_into_leaf(struct store *s, struct node_reserve *r, struct store_node *leaf,
+			     unsigned slot, struct vma *v)
+{
+	/* The VMA after v is in this leaf unless v goes last: then its gap
+	 * below (in the next leaf) changes too. */
+	bool last = slot == leaf->count;
+
+	insert_at(s, r, leaf, slot, v->end, v, 0);
 	s->count++;
-	refresh_following(s, v->end);
+	if (last)
+		refresh_following(s, v->end);
+}
+
+static void insert_reserved(struct store *s, struct node_reserve *r, struct vma *v)
+{
+	struct store_node *leaf;
+	unsigned slot;
+
+	if (!s->root) {
+		s->root = reserve_take(s, r, true);
+		s->height = 1;
+	}
+	leaf = insert_position(s, v, &slot);
+	insert_into_leaf(s, r, leaf, slot, v);
 }
 
 int store_insert(struct store *s, struct vma *v)
 {
 	struct node_reserve r = { 0 };
+	struct store_node *leaf;
+	unsigned slot;
 
-	if (overlaps_other(s, v, NULL, 0))
+	if (!s->root) {
+		if (reserve_fill(&r, 1, 0))
+			return -ENOMEM;
+		insert_reserved(s, &r, v);
+		return 0;
+	}
+	/* One descent finds both the place and the only VMA that could
+	 * overlap: the first one ending above v->start. */
+	leaf = insert_position(s, v, &slot);
+	if (slot < leaf->count && leaf_vma(leaf, slot)->start < v->end)
 		return -EEXIST;
-	if (reserve_for_inserts(s, &r, 1)) {
+	if (reserve_for_leaf(&r, leaf)) {
 		reserve_release(&r);
 		return -ENOMEM;
 	}
-	insert_reserved(s, &r, v);
+	insert_into_leaf(s, &r, leaf, slot, v);
 	reserve_release(&r);
 	return 0;
 }
@@ -617,9 +667,22 @@ static bool locate(const struct store *s, const struct vma *v, struct store_node
 static void erase_located(struct store *s, struct store_node *leaf, unsigned slot)
 {
 	uint64_t end = leaf_vma(leaf, slot)->end;
+	bool last = slot + 1u == leaf->count;
 
 	node_remove(leaf, slot);
 	s->count--;
+	if (leaf->count >= STORE_MIN_FILL || !leaf->parent) {
+		if (leaf->count == 0) {
+			rebalance(s, leaf);      /* frees the empty root */
+			return;
+		}
+		update_up(leaf);
+		/* The next VMA's gap below grew; it is in this leaf (just
+		 * refreshed) unless the erased VMA was the leaf's last. */
+		if (last)
+			refresh_following(s, end);
+		return;
+	}
 	rebalance(s, leaf);
 	refresh_following(s, end);
 }
@@ -688,9 +751,10 @@ static bool replace_in_leaf(struct store *s, struct vma *const *old, unsigned no
 	leaf->count = (uint8_t)count;
 	s->count = s->count - nold + nnew;
 	update_up(leaf);
-	refresh_following(s, old_end);
-	if (nnew)
-		refresh_following(s, new_vmas[nnew - 1]->end);
+	/* The first VMA after the run sees a new gap below it; unless it is
+	 * in this leaf (just refreshed), refresh its path too. */
+	if (slot + nnew == count)
+		refresh_following(s, old_end);
 	return true;
 }
 
@@ -701,14 +765,16 @@ int store_replace(struct store *s, struct vma *const *old, unsigned nold,
 
 	if (nnew > STORE_MAX_REPLACE || (s->height + nnew) > STORE_MAX_HEIGHT + STORE_MAX_REPLACE)
 		return -EINVAL;
-	for (unsigned k = 0; k < nnew; k++) {
-		if (k && new_vmas[k]->start < new_vmas[k - 1]->end)
+	for (unsigned k = 0; k < nnew; k++)
+		if (new_vmas[k]->start >= new_vmas[k]->end ||
+		    (k && new_vmas[k]->start < new_vmas[k - 1]->end))
 			return -EINVAL;
-		if (overlaps_other(s, new_vmas[k], old, nold))
-			return -EEXIST;
-	}
+	/* In one leaf, the bounds test there also rules out any overlap. */
 	if (replace_in_leaf(s, old, nold, new_vmas, nnew))
 		return 0;
+	for (unsigned k = 0; k < nnew; k++)
+		if (overlaps_other(s, new_vmas[k], old, nold))
+			return -EEXIST;
 	/* General case: erase, then insert, with every node reserved first.
 	 * Erasing never allocates, and the tree cannot grow taller than it
 	 * is now plus one level per insert. */
