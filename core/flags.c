@@ -5,7 +5,10 @@
 
 /* Indexed by bit. "" marks bits printed elsewhere (the protection key has
  * its own "ProtectionKey:" line); NULL marks bits the kernel has no code
- * for, which it prints as "??". */
+ * for, which it prints as "??". Codes that depend on the configuration
+ * follow the 6.18 kernel this was checked on: CONFIG_MEM_SOFT_DIRTY and
+ * CONFIG_X86_USER_SHADOW_STACK are off there, so bits 27 ("sd") and 37
+ * ("ss") have no code (neither bit is ever set on such a kernel). */
 static const char *const mnemonics[64] = {
 	[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",
 	[4] = "mr",  [5] = "mw",  [6] = "me",  [7] = "ms",
@@ -13,10 +16,10 @@ static const char *const mnemonics[64] = {
 	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr",
 	[17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
 	[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
-	[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm",
+	[25] = "wf", [26] = "dd", [28] = "mm",
 	[29] = "hg", [30] = "nh", [31] = "mg",
 	[32] = "",   [33] = "",   [34] = "",   [35] = "",
-	[37] = "ss", [38] = "ui", [40] = "dp", [63] = "sl",
+	[38] = "ui", [40] = "dp", [63] = "sl",
 };
 
 const char *vm_flag_mnemonic(unsigned bit)
