@@ -85,13 +85,15 @@ static void print_line(const struct mm *mm, const struct vma *vma, FILE *out)
 }
 
 /* The gate area (arch/x86/entry/vsyscall/vsyscall_64.c): not a VMA of the
- * mm, printed after all of them. */
+ * mm, printed after all of them, execute-only (smaps: "VmFlags: ex"). */
+#define GATE_FLAGS VM_EXEC
+
 static void print_vsyscall(FILE *out)
 {
 	char line[256];
 
 	format_line(line, sizeof(line), UINT64_C(0xffffffffff600000), UINT64_C(0xffffffffff601000),
-		    VM_EXEC, 0, 0, 0, 0, "[vsyscall]");
+		    GATE_FLAGS, 0, 0, 0, 0, "[vsyscall]");
 	fputs(line, out);
 }
 
@@ -113,6 +115,11 @@ void mm_print_maps_vmflags(const struct mm *mm, FILE *out)
 	for (struct vma *v = store_iter_seek(&it, &mm->vmas, 0); v; v = store_iter_next(&it)) {
 		print_line(mm, v, out);
 		vm_flags_format(v->flags, codes, sizeof(codes));
+		fprintf(out, "VmFlags: %s\n", codes);
+	}
+	if (mm->has_vsyscall) {
+		print_vsyscall(out);
+		vm_flags_format(GATE_FLAGS, codes, sizeof(codes));
 		fprintf(out, "VmFlags: %s\n", codes);
 	}
 }

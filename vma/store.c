@@ -752,9 +752,15 @@ static bool replace_in_leaf(struct store *s, struct vma *const *old, unsigned no
 	s->count = s->count - nold + nnew;
 	update_up(leaf);
 	/* The first VMA after the run sees a new gap below it; unless it is
-	 * in this leaf (just refreshed), refresh its path too. */
-	if (slot + nnew == count)
-		refresh_following(s, old_end);
+	 * in this leaf (just refreshed), refresh its path too. The new run
+	 * may end above or below the old one. */
+	if (slot + nnew == count) {
+		uint64_t run_end = nnew && new_vmas[nnew - 1]->end > old_end ?
+				   new_vmas[nnew - 1]->end : old_end;
+
+		/* The first VMA ending above the run's highest end. */
+		refresh_following(s, run_end);
+	}
 	return true;
 }
 
@@ -796,26 +802,30 @@ int store_replace(struct store *s, struct vma *const *old, unsigned nold,
 struct gap_search {
 	const struct store_gap_request *req;
 	uint64_t need;        /* length plus worst-case alignment loss */
+	uint64_t low, high;   /* the window, narrowed as the kernel's retries do */
 	bool topdown;
 	int64_t found;
 };
 
 /* Try the gap [gap_start, gap_end) that lies below `next` (NULL: the top
- * gap, unbounded above). Returns true when it settles the search. */
+ * gap). Returns true when it settles the search. */
 static bool try_gap(struct gap_search *g, uint64_t gap_start, uint64_t gap_end,
 		    const struct vma *next)
 {
 	const struct store_gap_request *req = g->req;
-	uint64_t lo = gap_start > req->low_limit ? gap_start : req->low_limit;
-	uint64_t hi = gap_end < req->high_limit ? gap_end : req->high_limit;
+	uint64_t lo = gap_start > g->low ? gap_start : g->low;
+	uint64_t hi = gap_end < g->high ? gap_end : g->high;
 	uint64_t addr;
 
 	if (hi <= lo || hi - lo < g->need)
 		return false;
 	if (g->topdown) {
-		/* A stack growing down keeps its guard free: search below it. */
+		/* A stack growing down keeps its guard free: the kernel lowers
+		 * its ceiling to the guard and searches again, so the lowered
+		 * ceiling holds for every gap below too (unmapped_area_topdown). */
 		if (next && (next->flags & VM_GROWSDOWN) && vma_start_gap(next) < hi) {
-			hi = vma_start_gap(next);
+			g->high = vma_start_gap(next);
+			hi = g->high;
 			if (hi <= lo || hi - lo < g->need)
 				return false;
 		}
@@ -825,7 +835,8 @@ static bool try_gap(struct gap_search *g, uint64_t gap_start, uint64_t gap_end,
 		addr = lo + ((req->align_offset - lo) & req->align_mask);
 		/* The bottom-up search rejects the whole gap when the guard of
 		 * a stack above would be reached (the kernel's test, kept
-		 * exactly: it compares against addr + need - 1). */
+		 * exactly: it compares against addr + need - 1) and goes on
+		 * above that stack (unmapped_area). */
 		if (next && (next->flags & VM_GROWSDOWN) && vma_start_gap(next) < addr + g->need - 1)
 			return false;
 	}
@@ -837,8 +848,6 @@ static bool try_gap(struct gap_search *g, uint64_t gap_start, uint64_t gap_end,
  * last VMA before it). */
 static bool search_node(struct gap_search *g, const struct store_node *n, uint64_t lower)
 {
-	const struct store_gap_request *req = g->req;
-
 	if (n->max_gap < g->need)
 		return false;
 	for (unsigned k = 0; k < n->count; k++) {
@@ -853,7 +862,7 @@ static bool search_node(struct gap_search *g, const struct store_node *n, uint64
 			continue;
 		}
 		/* Child i's gaps lie within [below, pivot[i]). */
-		if (n->gap[i] < g->need || below >= req->high_limit || n->pivot[i] <= req->low_limit)
+		if (n->gap[i] < g->need || below >= g->high || n->pivot[i] <= g->low)
 			continue;
 		if (search_node(g, child(n, i), below))
 			return true;
@@ -863,18 +872,26 @@ static bool search_node(struct gap_search *g, const struct store_node *n, uint64
 
 static int64_t gap_search(const struct store *s, const struct store_gap_request *req, bool topdown)
 {
-	struct gap_search g = { .req = req, .topdown = topdown, .found = -ENOMEM };
+	struct gap_search g = {
+		.req = req,
+		.low = req->low_limit,
+		.high = req->high_limit < TASK_SIZE ? req->high_limit : TASK_SIZE,
+		.topdown = topdown,
+		.found = -ENOMEM,
+	};
 	const struct vma *last = store_last(s);
 	uint64_t top_start = last ? last->end : 0;
 
+	/* User addresses end at TASK_SIZE: so does the top gap, whatever the
+	 * high limit says, and every answer fits in an int64_t. */
 	g.need = req->length + req->align_mask;
 	if (g.need < req->length || req->length == 0)
 		return -ENOMEM;
-	if (topdown && try_gap(&g, top_start, UINT64_MAX, NULL))
+	if (topdown && try_gap(&g, top_start, TASK_SIZE, NULL))
 		return g.found;
 	if (s->root && search_node(&g, s->root, 0))
 		return g.found;
-	if (!topdown && try_gap(&g, top_start, UINT64_MAX, NULL))
+	if (!topdown && try_gap(&g, top_start, TASK_SIZE, NULL))
 		return g.found;
 	return -ENOMEM;
 }
