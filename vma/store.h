@@ -63,7 +63,9 @@ void store_destroy(struct store *store, void (*release)(struct vma *));
 struct vma *store_find(const struct store *store, uint64_t addr);
 /* The VMA containing addr, or NULL (the kernel's vma_lookup). */
 struct vma *store_lookup(const struct store *store, uint64_t addr);
-/* The last VMA with start < addr, or NULL (find_vma_prev's prev). */
+/* The last VMA with start < addr, or NULL: the VMA containing addr when
+ * there is one (unlike the kernel's find_vma_prev, whose prev is the VMA
+ * before find_vma's answer), else the last one below addr. */
 struct vma *store_find_prev(const struct store *store, uint64_t addr);
 struct vma *store_first(const struct store *store);
 struct vma *store_last(const struct store *store);
@@ -101,9 +103,13 @@ struct store_gap_request {
 	uint64_t align_offset;
 };
 
-/* The highest (top-down) or lowest (bottom-up) free range that fits, with
- * a guard of STACK_GUARD_GAP kept below any VM_GROWSDOWN VMA.
- * Returns the address, or -ENOMEM (as a negative value cast to int64_t). */
+/* The highest (top-down) or lowest (bottom-up) free range, as the kernel's
+ * unmapped_area_topdown / unmapped_area choose it: a gap qualifies when
+ * length + align_mask fits in it within [low_limit, high_limit), so an
+ * aligned range always fits; a guard of STACK_GUARD_GAP stays free below
+ * any VM_GROWSDOWN VMA, and once the top-down search meets one, its
+ * ceiling stays at that guard for the gaps below (the kernel's retry).
+ * Gaps end at TASK_SIZE. Returns the address, or -ENOMEM. */
 int64_t store_gap_topdown(const struct store *store, const struct store_gap_request *req);
 int64_t store_gap_bottomup(const struct store *store, const struct store_gap_request *req);
 
