@@ -31,8 +31,6 @@
 
 namespace {
 
-constexpr uint64_t P = PAGE_SIZE;
-
 // The flag sets the kernel gives, as smaps prints them on 6.18.
 constexpr vm_flags_t kMay = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr vm_flags_t kShared = VM_SHARED | VM_MAYSHARE;
