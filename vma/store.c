@@ -4,15 +4,18 @@
  * - a leaf's pivot[i] is vma[i]->end; an internal node's pivot[i] is the
  *   largest end below child[i]; unused pivots are UINT64_MAX, so a search
  *   can count "pivots <= addr" over all STORE_SLOTS without a bound;
- * - max_gap is the largest gap below any VMA in the subtree, and an
- *   internal node's gap[i] is child[i]->max_gap;
+ * - an internal node's gap[i] is the largest gap below any VMA under
+ *   child[i], and store->root_gap the largest in the whole tree (a node
+ *   does not keep its own: its parent's slot does, which keeps a leaf at
+ *   exactly 256 bytes and an internal node within 384);
  * - every leaf is at the same depth; non-root nodes hold at least
  *   STORE_MIN_FILL entries.
  *
  * Changes first reserve every node they may need (at most one per level
  * per insert, plus a new root), so an allocation failure returns -ENOMEM
  * before anything moves. Summaries (pivots, gaps) are then recomputed
- * from the changed nodes up to the root.
+ * from each changed node upwards, stopping where an ancestor's entry
+ * comes out unchanged.
  */
 #include "vma/store.h"
 
@@ -27,14 +30,17 @@ struct store_node {
 	struct store_node *parent;
 	uint8_t count;
 	uint8_t leaf;
-	uint64_t max_gap;
 	uint64_t pivot[STORE_SLOTS];
 	void *slot[STORE_SLOTS];     /* leaf: struct vma *; internal: struct store_node * */
-	uint64_t gap[];              /* internal nodes only: child[i]->max_gap */
+	uint64_t gap[];              /* internal nodes only: largest gap under child i */
 };
 
 #define LEAF_BYTES (offsetof(struct store_node, gap))
 #define INTERNAL_BYTES (offsetof(struct store_node, gap) + STORE_SLOTS * sizeof(uint64_t))
+
+/* Sized to the allocators' classes: nothing is lost to rounding. */
+_Static_assert(LEAF_BYTES == 256, "a leaf is 256 bytes, like a maple range node");
+_Static_assert(INTERNAL_BYTES <= 384, "an internal node fits a 384-byte class");
 
 /* The deepest tree a 64-bit count of VMAs can need: a fill of at least
  * STORE_MIN_FILL = 8 per level gives 8^22 > 2^64. */
@@ -60,7 +66,6 @@ static struct store_node *node_alloc(bool leaf)
 	node->parent = NULL;
 	node->count = 0;
 	node->leaf = leaf;
-	node->max_gap = 0;
 	for (unsigned i = 0; i < STORE_SLOTS; i++) {
 		node->pivot[i] = UINT64_MAX;
 		node->slot[i] = NULL;
@@ -125,6 +130,8 @@ static unsigned node_rank(const struct store_node *n, uint64_t addr)
 {
 	unsigned r = 0;
 
+	/* Unrolled: independent compares, no loop-carried branch. */
+#pragma GCC unroll 16
 	for (unsigned i = 0; i < STORE_SLOTS; i++)
 		r += n->pivot[i] <= addr;
 	return r;
@@ -178,12 +185,19 @@ static struct store_node *next_leaf(struct store_node *n)
 	return NULL;
 }
 
-/* The end of the last VMA before this leaf, 0 when it is the first. */
-static uint64_t leaf_prev_end(struct store_node *leaf)
+/* The end of the last VMA before node n, 0 when there is none: the pivot
+ * left of the nearest ancestor slot that has a left neighbour. Callers
+ * keep those pivots current before asking (see update_up's users). */
+static uint64_t node_prev_end(const struct store_node *n)
 {
-	struct store_node *prev = prev_leaf(leaf);
+	while (n->parent) {
+		unsigned i = index_in_parent(n);
 
-	return prev ? prev->pivot[prev->count - 1] : 0;
+		if (i > 0)
+			return n->parent->pivot[i - 1];
+		n = n->parent;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -191,7 +205,7 @@ static uint64_t leaf_prev_end(struct store_node *leaf)
 
 static uint64_t leaf_gap(struct store_node *leaf)
 {
-	uint64_t prev_end = leaf_prev_end(leaf), best = 0;
+	uint64_t prev_end = node_prev_end(leaf), best = 0;
 
 	for (unsigned i = 0; i < leaf->count; i++) {
 		const struct vma *v = leaf_vma(leaf, i);
@@ -213,17 +227,25 @@ static uint64_t internal_gap(const struct store_node *n)
 	return best;
 }
 
-/* Recompute n's summary and its entry in every ancestor. */
-static void update_up(struct store_node *n)
+/* Recompute n's summary (its largest end and gap) into its parent's slot,
+ * and on upwards while the slot changes; the root's gap goes to the store. */
+static void update_up(struct store *s, struct store_node *n)
 {
-	n->max_gap = n->leaf ? leaf_gap(n) : internal_gap(n);
-	while (n->parent) {
+	for (;;) {
+		uint64_t gap = n->leaf ? leaf_gap(n) : internal_gap(n);
+		uint64_t end = n->pivot[n->count - 1];
 		struct store_node *p = n->parent;
-		unsigned i = index_in_parent(n);
+		unsigned i;
 
-		p->pivot[i] = n->pivot[n->count - 1];
-		p->gap[i] = n->max_gap;
-		p->max_gap = internal_gap(p);
+		if (!p) {
+			s->root_gap = gap;
+			return;
+		}
+		i = index_in_parent(n);
+		if (p->pivot[i] == end && p->gap[i] == gap)
+			return;
+		p->pivot[i] = end;
+		p->gap[i] = gap;
 		n = p;
 	}
 }
@@ -243,7 +265,7 @@ static void refresh_following(struct store *s, uint64_t addr)
 		n = child(n, i);
 	}
 	if (node_rank(n, addr) < n->count)
-		update_up(n);
+		update_up(s, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -433,7 +455,7 @@ static void insert_at(struct store *s, struct node_reserve *r, struct store_node
 
 	if (n->count < STORE_SLOTS) {
 		node_put(n, i, pivot, entry, gap);
-		update_up(n);
+		update_up(s, n);
 		return;
 	}
 	right = reserve_take(s, r, n->leaf);
@@ -453,11 +475,11 @@ static void insert_at(struct store *s, struct node_reserve *r, struct store_node
 	}
 	/* n's summary first, so right's gap below its first VMA is read from
 	 * an up-to-date left neighbour. */
-	update_up(n);
-	right->max_gap = right->leaf ? leaf_gap(right) : internal_gap(right);
+	update_up(s, n);
+	/* right's gap is filled in by update_up once it has a parent. */
 	insert_at(s, r, parent, index_in_parent(n) + 1, right->pivot[right->count - 1], right,
-		  right->max_gap);
-	update_up(right);
+		  UINT64_MAX);
+	update_up(s, right);
 }
 
 static bool overlaps_other(const struct store *s, const struct vma *v,
@@ -537,10 +559,11 @@ static void insert_reserved(struct store *s, struct node_reserve *r, struct vma 
 
 int store_insert(struct store *s, struct vma *v)
 {
-	struct node_reserve r = { 0 };
+	struct node_reserve r;
 	struct store_node *leaf;
 	unsigned slot;
 
+	r.nleaves = r.ninternals = 0;
 	if (!s->root) {
 		if (reserve_fill(&r, 1, 0))
 			return -ENOMEM;
@@ -610,16 +633,16 @@ static void rebalance(struct store *s, struct store_node *n)
 			node_put(n, 0, left->pivot[last], left->slot[last],
 				 left->leaf ? 0 : left->gap[last]);
 			node_remove(left, last);
-			update_up(left);
-			update_up(n);
+			update_up(s, left);
+			update_up(s, n);
 			return;
 		}
 		if (right && right->count > STORE_MIN_FILL) {
 			node_put(n, n->count, right->pivot[0], right->slot[0],
 				 right->leaf ? 0 : right->gap[0]);
 			node_remove(right, 0);
-			update_up(n);
-			update_up(right);
+			update_up(s, n);
+			update_up(s, right);
 			return;
 		}
 		/* Merge with a sibling: both are at most at the minimum. */
@@ -627,12 +650,12 @@ static void rebalance(struct store *s, struct store_node *n)
 			node_append(left, n);
 			node_remove(p, i);
 			node_free(s, n);
-			update_up(left);
+			update_up(s, left);
 		} else if (right) {
 			node_append(n, right);
 			node_remove(p, i + 1);
 			node_free(s, right);
-			update_up(n);
+			update_up(s, n);
 		}
 		n = p;
 	}
@@ -642,6 +665,7 @@ static void rebalance(struct store *s, struct store_node *n)
 			node_free(s, n);
 			s->root = NULL;
 			s->height = 0;
+			s->root_gap = 0;
 			return;
 		}
 		if (!n->leaf && n->count == 1) {
@@ -654,7 +678,7 @@ static void rebalance(struct store *s, struct store_node *n)
 			n = only;
 		}
 	}
-	update_up(n);
+	update_up(s, n);
 }
 
 /* The leaf and slot holding exactly v. */
@@ -676,7 +700,7 @@ static void erase_located(struct store *s, struct store_node *leaf, unsigned slo
 			rebalance(s, leaf);      /* frees the empty root */
 			return;
 		}
-		update_up(leaf);
+		update_up(s, leaf);
 		/* The next VMA's gap below grew; it is in this leaf (just
 		 * refreshed) unless the erased VMA was the leaf's last. */
 		if (last)
@@ -724,7 +748,7 @@ static bool replace_in_leaf(struct store *s, struct vma *const *old, unsigned no
 		if (slot > 0)
 			low = leaf_vma(leaf, slot - 1)->end;
 		else
-			low = leaf_prev_end(leaf);
+			low = node_prev_end(leaf);
 		if (slot + nold < leaf->count) {
 			high = leaf_vma(leaf, slot + nold)->start;
 		} else {
@@ -750,7 +774,7 @@ static bool replace_in_leaf(struct store *s, struct vma *const *old, unsigned no
 	}
 	leaf->count = (uint8_t)count;
 	s->count = s->count - nold + nnew;
-	update_up(leaf);
+	update_up(s, leaf);
 	/* The first VMA after the run sees a new gap below it; unless it is
 	 * in this leaf (just refreshed), refresh its path too. The new run
 	 * may end above or below the old one. */
@@ -767,7 +791,9 @@ static bool replace_in_leaf(struct store *s, struct vma *const *old, unsigned no
 int store_replace(struct store *s, struct vma *const *old, unsigned nold,
 		  struct vma *const *new_vmas, unsigned nnew)
 {
-	struct node_reserve r = { 0 };
+	struct node_reserve r;
+
+	r.nleaves = r.ninternals = 0;
 
 	if (nnew > STORE_MAX_REPLACE || (s->height + nnew) > STORE_MAX_HEIGHT + STORE_MAX_REPLACE)
 		return -EINVAL;
@@ -845,11 +871,9 @@ static bool try_gap(struct gap_search *g, uint64_t gap_start, uint64_t gap_end,
 }
 
 /* Search the subtree n whose VMAs all start above `lower` (the end of the
- * last VMA before it). */
+ * last VMA before it); the caller has seen that its largest gap could do. */
 static bool search_node(struct gap_search *g, const struct store_node *n, uint64_t lower)
 {
-	if (n->max_gap < g->need)
-		return false;
 	for (unsigned k = 0; k < n->count; k++) {
 		unsigned i = g->topdown ? n->count - 1u - k : k;
 		uint64_t below = i > 0 ? n->pivot[i - 1] : lower;
@@ -889,7 +913,7 @@ static int64_t gap_search(const struct store *s, const struct store_gap_request 
 		return -ENOMEM;
 	if (topdown && try_gap(&g, top_start, TASK_SIZE, NULL))
 		return g.found;
-	if (s->root && search_node(&g, s->root, 0))
+	if (s->root && s->root_gap >= g.need && search_node(&g, s->root, 0))
 		return g.found;
 	if (!topdown && try_gap(&g, top_start, TASK_SIZE, NULL))
 		return g.found;
@@ -1010,9 +1034,6 @@ static int check_node(struct check_state *c, const struct store_node *n, unsigne
 					  c->leaf_depth, depth);
 		c->leaf_depth = depth;
 	}
-	if (n->max_gap != best)
-		return check_fail(c->err, c->errlen, "node max gap %#llx at depth %u, recomputed %#llx",
-				  (unsigned long long)n->max_gap, depth, (unsigned long long)best);
 	*gap = best;
 	return 0;
 }
@@ -1030,6 +1051,9 @@ int store_check(const struct store *s, char *err, size_t errlen)
 	}
 	if (check_node(&c, s->root, 1, NULL, &gap))
 		return -1;
+	if (s->root_gap != gap)
+		return check_fail(err, errlen, "cached root gap %#llx, recomputed %#llx",
+				  (unsigned long long)s->root_gap, (unsigned long long)gap);
 	if (c.vmas != s->count)
 		return check_fail(err, errlen, "count %zu but %zu VMAs in the tree", s->count, c.vmas);
 	if (c.leaf_depth != s->height)

@@ -1,19 +1,19 @@
 /* The VMA store: a B+tree over non-overlapping [start, end) ranges,
  * modelled on the kernel's maple tree (lib/maple_tree.c).
  *
- * Nodes are wide (STORE_SLOTS = 16, like a 256-byte maple range node)
- * and keyed by range *end* ("pivots"), so a lookup reads one pivot array
- * per level and touches one VMA at the bottom:
+ * Nodes are wide (STORE_SLOTS = 15: a leaf is 256 bytes, like a maple
+ * range node) and keyed by range *end* ("pivots"), so a lookup reads one
+ * pivot array per level and touches one VMA at the bottom:
  *
- *   internal  [ pivot: max end below child i | child i | max gap below child i ] x16
+ *   internal  [ pivot: max end below child i | child i | max gap below child i ] x15
  *                 /            |                 \
- *   leaf      [ pivot: vma end | vma ] x16   (vmas in address order)
+ *   leaf      [ pivot: vma end | vma ] x15   (vmas in address order)
  *
  *     find(addr): at each level, the first slot whose pivot > addr.
  *
  * A "gap" is the free space just below a VMA: [previous VMA's end,
  * vma->start). Every internal slot caches the largest gap below its
- * child and every leaf caches its own largest, so get_unmapped_area's
+ * child (the store keeps the root's), so get_unmapped_area's
  * search skips whole subtrees that cannot fit (the maple tree does the
  * same with its gap arrays). The space above the highest VMA up to
  * TASK_SIZE is the top gap, tested apart.
@@ -35,7 +35,7 @@
 extern "C" {
 #endif
 
-#define STORE_SLOTS 16
+#define STORE_SLOTS 15
 #define STORE_MIN_FILL (STORE_SLOTS / 2)
 
 struct store_node;
@@ -44,6 +44,7 @@ struct store {
 	struct store_node *root;
 	size_t count;      /* VMAs in the store */
 	unsigned height;   /* 0 when empty, 1 when the root is a leaf */
+	uint64_t root_gap; /* the largest gap below any VMA */
 	size_t nodes;      /* allocated nodes, for bytes-per-VMA figures */
 };
 
