@@ -1,6 +1,7 @@
 #include "core/mm.h"
 
-#include <stdarg.h>
+#include "core/errmsg.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -36,54 +37,34 @@ uint32_t mm_new_anon_vma(struct mm *mm)
 	return mm->next_anon_vma++;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* What every VMA the kernel could hold satisfies, whatever its history. */
-static int check_vma(const struct vma *v, char *err, size_t errlen)
+/* What is wrong with a VMA that no kernel could hold, whatever its
+ * history, or NULL when nothing is. */
+static const char *vma_problem(const struct vma *v)
 {
 	vm_flags_t access = v->flags & VM_ACCESS_FLAGS;
 	vm_flags_t may = (v->flags & VM_MAY_FLAGS) >> 4;
 
 	if (!page_aligned(v->start) || !page_aligned(v->end))
-		return fail(err, errlen, "vma %#llx-%#llx: not page aligned",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "not page aligned";
 	if (v->start >= v->end)
-		return fail(err, errlen, "vma %#llx-%#llx: empty or inverted",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "empty or inverted";
 	if (v->end > TASK_SIZE)
-		return fail(err, errlen, "vma %#llx-%#llx: ends above TASK_SIZE",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "ends above TASK_SIZE";
 	/* mmap and mprotect never grant an access the VM_MAY* bits forbid
 	 * (mm/mprotect.c: do_mprotect_pkey's EACCES test). */
 	if (access & ~may)
-		return fail(err, errlen, "vma %#llx-%#llx: access %#llx beyond VM_MAY* %#llx",
-			    (unsigned long long)v->start, (unsigned long long)v->end,
-			    (unsigned long long)access, (unsigned long long)may);
+		return "access bits beyond its VM_MAY* bits";
 	if ((v->flags & VM_SHARED) && !(v->flags & VM_MAYSHARE))
-		return fail(err, errlen, "vma %#llx-%#llx: VM_SHARED without VM_MAYSHARE",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "VM_SHARED without VM_MAYSHARE";
 	/* Shared memory always has a file: shared anonymous maps get a shmem
 	 * one (mm/shmem.c: shmem_zero_setup). */
 	if ((v->flags & VM_MAYSHARE) && !v->file)
-		return fail(err, errlen, "vma %#llx-%#llx: shared without a file",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "shared without a file";
 	if (v->special != VMA_NORMAL && v->file)
-		return fail(err, errlen, "vma %#llx-%#llx: special mapping with a file",
-			    (unsigned long long)v->start, (unsigned long long)v->end);
+		return "special mapping with a file";
 	if (v->special > VMA_VVAR_VCLOCK)
-		return fail(err, errlen, "vma %#llx-%#llx: unknown special kind %u",
-			    (unsigned long long)v->start, (unsigned long long)v->end, v->special);
-	return 0;
+		return "unknown special kind";
+	return NULL;
 }
 
 int mm_check(const struct mm *mm, char *err, size_t errlen)
@@ -94,18 +75,19 @@ int mm_check(const struct mm *mm, char *err, size_t errlen)
 	if (store_check(&mm->vmas, err, errlen))
 		return -1;
 	for (struct vma *v = store_iter_seek(&it, &mm->vmas, 0); v; v = store_iter_next(&it)) {
-		if (check_vma(v, err, errlen))
-			return -1;
-		if (v->anon_vma >= mm->next_anon_vma)
-			return fail(err, errlen, "vma %#llx-%#llx: anon_vma %u never handed out",
-				    (unsigned long long)v->start, (unsigned long long)v->end,
-				    v->anon_vma);
+		const char *problem = vma_problem(v);
+
+		if (!problem && v->anon_vma >= mm->next_anon_vma)
+			problem = "anon_vma id never handed out";
+		if (problem)
+			return errmsg(err, errlen, "vma %#llx-%#llx: %s", (unsigned long long)v->start,
+				      (unsigned long long)v->end, problem);
 		n++;
 	}
 	if (n != mm_map_count(mm))
-		return fail(err, errlen, "map_count %zu but iteration found %zu", mm_map_count(mm), n);
+		return errmsg(err, errlen, "map_count %zu but iteration found %zu", mm_map_count(mm), n);
 	if (mm->start_brk > mm->brk)
-		return fail(err, errlen, "brk %#llx below start_brk %#llx",
+		return errmsg(err, errlen, "brk %#llx below start_brk %#llx",
 			    (unsigned long long)mm->brk, (unsigned long long)mm->start_brk);
 	return 0;
 }

@@ -19,8 +19,9 @@
  */
 #include "vma/store.h"
 
+#include "core/errmsg.h"
+
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -948,18 +949,6 @@ size_t store_node_bytes(const struct store *s)
 	return s->root ? node_bytes(s->root) : 0;
 }
 
-static int check_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 struct check_state {
 	char *err;
 	size_t errlen;
@@ -976,32 +965,32 @@ static int check_node(struct check_state *c, const struct store_node *n, unsigne
 
 	c->nodes++;
 	if (n->parent != parent)
-		return check_fail(c->err, c->errlen, "node at depth %u: wrong parent link", depth);
+		return errmsg(c->err, c->errlen, "node at depth %u: wrong parent link", depth);
 	if (n->count == 0 || n->count > STORE_SLOTS)
-		return check_fail(c->err, c->errlen, "node at depth %u: count %u", depth, n->count);
+		return errmsg(c->err, c->errlen, "node at depth %u: count %u", depth, n->count);
 	if (parent && n->count < STORE_MIN_FILL)
-		return check_fail(c->err, c->errlen, "node at depth %u: fill %u below %u", depth,
+		return errmsg(c->err, c->errlen, "node at depth %u: fill %u below %u", depth,
 				  n->count, STORE_MIN_FILL);
 	for (unsigned i = n->count; i < STORE_SLOTS; i++)
 		if (n->pivot[i] != UINT64_MAX || n->slot[i])
-			return check_fail(c->err, c->errlen, "node at depth %u: unused slot %u in use",
+			return errmsg(c->err, c->errlen, "node at depth %u: unused slot %u in use",
 					  depth, i);
 	for (unsigned i = 0; i < n->count; i++) {
 		if (n->leaf) {
 			const struct vma *v = leaf_vma(n, i);
 
 			if (!v)
-				return check_fail(c->err, c->errlen, "leaf slot %u: no VMA", i);
+				return errmsg(c->err, c->errlen, "leaf slot %u: no VMA", i);
 			if (v->start >= v->end)
-				return check_fail(c->err, c->errlen, "vma %#llx-%#llx: empty or inverted",
+				return errmsg(c->err, c->errlen, "vma %#llx-%#llx: empty or inverted",
 						  (unsigned long long)v->start, (unsigned long long)v->end);
 			if (c->vmas && v->start < c->prev_end)
-				return check_fail(c->err, c->errlen,
+				return errmsg(c->err, c->errlen,
 						  "vma %#llx-%#llx overlaps or precedes the previous end %#llx",
 						  (unsigned long long)v->start, (unsigned long long)v->end,
 						  (unsigned long long)c->prev_end);
 			if (n->pivot[i] != v->end)
-				return check_fail(c->err, c->errlen,
+				return errmsg(c->err, c->errlen,
 						  "vma %#llx-%#llx: leaf pivot %#llx is not its end",
 						  (unsigned long long)v->start, (unsigned long long)v->end,
 						  (unsigned long long)n->pivot[i]);
@@ -1015,12 +1004,12 @@ static int check_node(struct check_state *c, const struct store_node *n, unsigne
 			if (check_node(c, child(n, i), depth + 1, n, &child_gap))
 				return -1;
 			if (n->pivot[i] != c->prev_end)
-				return check_fail(c->err, c->errlen,
+				return errmsg(c->err, c->errlen,
 						  "internal pivot %#llx at depth %u is not the end %#llx below it",
 						  (unsigned long long)n->pivot[i], depth,
 						  (unsigned long long)c->prev_end);
 			if (n->gap[i] != child_gap)
-				return check_fail(c->err, c->errlen,
+				return errmsg(c->err, c->errlen,
 						  "cached gap %#llx at depth %u, recomputed %#llx",
 						  (unsigned long long)n->gap[i], depth,
 						  (unsigned long long)child_gap);
@@ -1030,7 +1019,7 @@ static int check_node(struct check_state *c, const struct store_node *n, unsigne
 	}
 	if (n->leaf) {
 		if (c->leaf_depth && c->leaf_depth != depth)
-			return check_fail(c->err, c->errlen, "leaves at depths %u and %u",
+			return errmsg(c->err, c->errlen, "leaves at depths %u and %u",
 					  c->leaf_depth, depth);
 		c->leaf_depth = depth;
 	}
@@ -1045,21 +1034,21 @@ int store_check(const struct store *s, char *err, size_t errlen)
 
 	if (!s->root) {
 		if (s->count || s->height || s->nodes)
-			return check_fail(err, errlen, "empty store with count %zu height %u nodes %zu",
+			return errmsg(err, errlen, "empty store with count %zu height %u nodes %zu",
 					  s->count, s->height, s->nodes);
 		return 0;
 	}
 	if (check_node(&c, s->root, 1, NULL, &gap))
 		return -1;
 	if (s->root_gap != gap)
-		return check_fail(err, errlen, "cached root gap %#llx, recomputed %#llx",
+		return errmsg(err, errlen, "cached root gap %#llx, recomputed %#llx",
 				  (unsigned long long)s->root_gap, (unsigned long long)gap);
 	if (c.vmas != s->count)
-		return check_fail(err, errlen, "count %zu but %zu VMAs in the tree", s->count, c.vmas);
+		return errmsg(err, errlen, "count %zu but %zu VMAs in the tree", s->count, c.vmas);
 	if (c.leaf_depth != s->height)
-		return check_fail(err, errlen, "height %u but leaves at depth %u", s->height,
+		return errmsg(err, errlen, "height %u but leaves at depth %u", s->height,
 				  c.leaf_depth);
 	if (c.nodes != s->nodes)
-		return check_fail(err, errlen, "%zu nodes counted, %zu in the tree", s->nodes, c.nodes);
+		return errmsg(err, errlen, "%zu nodes counted, %zu in the tree", s->nodes, c.nodes);
 	return 0;
 }
