@@ -37,8 +37,8 @@ static size_t mmsim_struct_bytes(const void *inst)
 
 /* store_node_bytes() adds up the sizes the nodes ask malloc for; the
  * allocator rounds them up to its size classes. Find the two node sizes
- * through the public API (a one-VMA store is one leaf; seventeen VMAs
- * make two leaves under an internal root), then split a store's nodes
+ * through the public API (a one-VMA store is one leaf; STORE_SLOTS + 1
+ * VMAs make two leaves under an internal root), then split a store's nodes
  * into leaves and internals from its node count and byte total. */
 struct node_sizes {
 	int known;        /* 1 found, -1 could not tell */
