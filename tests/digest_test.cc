@@ -28,6 +28,16 @@ struct Layout {
 	uint64_t start_brk = kBase + 0x100000, brk = kBase + 0x121000;
 	uint64_t start_stack = UINT64_C(0x7ffffffde000);
 	bool has_vsyscall = true;
+
+	// An empty mm with these parameters.
+	void Init(struct mm *mm) const
+	{
+		mm_init(mm);
+		mm->start_brk = start_brk;
+		mm->brk = brk;
+		mm->start_stack = start_stack;
+		mm->has_vsyscall = has_vsyscall;
+	}
 };
 
 // 40 VMAs, each 1 to 5 pages, 8 pages apart (so each can grow by a page
@@ -88,11 +98,7 @@ uint64_t DigestOf(const std::vector<shim_vma_spec> &specs, const Layout &layout 
 		  const std::vector<size_t> &order = {})
 {
 	struct mm mm;
-	mm_init(&mm);
-	mm.start_brk = layout.start_brk;
-	mm.brk = layout.brk;
-	mm.start_stack = layout.start_stack;
-	mm.has_vsyscall = layout.has_vsyscall;
+	layout.Init(&mm);
 	int ret = shim_spec_build(&mm, specs.data(), specs.size(), order.empty() ? nullptr : order.data());
 	EXPECT_EQ(ret, 0);
 	char err[256] = "";
@@ -137,12 +143,7 @@ TEST(DigestOrder, SameVmasAfterOthersCameAndWent)
 	uint64_t plain = DigestOf(specs);
 
 	struct mm mm;
-	mm_init(&mm);
-	Layout layout;
-	mm.start_brk = layout.start_brk;
-	mm.brk = layout.brk;
-	mm.start_stack = layout.start_stack;
-	mm.has_vsyscall = layout.has_vsyscall;
+	Layout().Init(&mm);
 	std::vector<struct vma *> extra;
 	for (size_t i : Shuffled(specs.size(), 9)) {
 		ASSERT_EQ(shim_spec_build(&mm, &specs[i], 1, nullptr), 0);
@@ -165,12 +166,7 @@ TEST(DigestOrder, SplitThenMergedBackEqualsUntouched)
 	uint64_t plain = DigestOf(specs);
 
 	struct mm mm;
-	mm_init(&mm);
-	Layout layout;
-	mm.start_brk = layout.start_brk;
-	mm.brk = layout.brk;
-	mm.start_stack = layout.start_stack;
-	mm.has_vsyscall = layout.has_vsyscall;
+	Layout().Init(&mm);
 	ASSERT_EQ(shim_spec_build(&mm, specs.data(), specs.size(), nullptr), 0);
 	// Split every VMA of 3+ pages in two, then merge the halves back with
 	// a fresh copy of the original spec.
