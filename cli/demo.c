@@ -1,180 +1,107 @@
 /* mmsim demo: build an address space, seal part of it, try operations on
- * it, and print each result and the final /proc/PID/maps with VmFlags.
+ * it through the syscall layer, and print each call as strace would,
+ * with the model's result and, for a refusal, which VMA refused and why;
+ * then the final /proc/PID/maps with smaps VmFlags.
  *
- * Until the syscall layer exists (syscalls/, the next issue) the demo
- * drives the model's mechanics directly: fresh VMAs, the split/merge of
- * vma_modify_flags, and the per-VMA seal test each 6.18 walk makes
- * (vma_is_sealed inside mprotect_fixup and vms_gather_munmap_vmas). It
- * checks no syscall arguments.
+ * The script shows the 6.18 rules a reader is most likely to trip on:
+ * the per-VMA seal test inside mprotect's walk (the VMAs before the
+ * sealed one still change), munmap's leading split that survives a
+ * refusal, same-protection mprotect refused, discard madvise refused
+ * only on read-only anonymous memory, and mremap refused on a sealed VMA.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/errno_name.h"
 #include "core/maps.h"
-#include "core/mm.h"
-#include "vma/modify.h"
+#include "syscalls/sys.h"
 
-#define NR_MMAP 9
-#define NR_MPROTECT 10
-#define NR_MUNMAP 11
-#define NR_MSEAL 462
+#define BASE UINT64_C(0x7f0000000000)
+#define PG PAGE_SIZE
+#define P(n) (BASE + (uint64_t)(n) * PG)
 
-#define ANON_MAY (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
-
-static uint32_t step;
-static char why[160];   /* the explanation of the last refusal */
-
-static const char *errno_name(int err)
+static void show(struct task *t, const char *call, int64_t ret)
 {
-	switch (err) {
-	case EPERM: return "EPERM";
-	case ENOMEM: return "ENOMEM";
-	case EINVAL: return "EINVAL";
-	case EEXIST: return "EEXIST";
-	default: return "E?";
-	}
-}
+	const struct refusal *why = &t->refusal;
 
-static void print_result(const char *call, int ret)
-{
-	if (ret < 0)
-		printf("%-48s = -1 %s (%s)\n", call, errno_name(-ret), strerror(-ret));
+	if (ret >= 0 && ret < 4096)
+		printf("%3" PRIu32 ": %-70s = %" PRId64 "\n", t->step, call, ret);
+	else if (ret >= 0)
+		printf("%3" PRIu32 ": %-70s = %#" PRIx64 "\n", t->step, call, (uint64_t)ret);
 	else
-		printf("%-48s = %d\n", call, ret);
-	if (why[0])
-		printf("    %s\n", why);
-	why[0] = '\0';
-}
-
-/* A fresh private anonymous VMA, as mmap(MAP_PRIVATE|MAP_ANONYMOUS) makes
- * one: pgoff = addr >> PAGE_SHIFT, VM_ACCOUNT when writable. */
-static int map_anon(struct mm *mm, uint64_t addr, uint64_t len, vm_flags_t access)
-{
-	vm_flags_t flags = access | ANON_MAY | ((access & VM_WRITE) ? VM_ACCOUNT : 0);
-	struct vma *vma = vma_new(addr, addr + len, flags, addr >> PAGE_SHIFT, NULL);
-	int err;
-
-	if (!vma)
-		return -ENOMEM;
-	vma->origin = (struct vma_origin){ .step = step, .nr = NR_MMAP };
-	err = store_insert(&mm->vmas, vma);
-	if (err)
-		vma_free(vma);
-	return err;
-}
-
-static void explain_sealed(const struct vma *vma)
-{
-	snprintf(why, sizeof(why), "refused by %08" PRIx64 "-%08" PRIx64 ": VM_SEALED, set at step %" PRIu32,
-		 vma->start, vma->end, vma->origin.step);
-}
-
-/* Set or clear flag bits over [start, end) VMA by VMA, refusing at the
- * first sealed VMA after changing the ones before it (the 6.12+ per-VMA
- * check: mm/mprotect.c mprotect_fixup). mseal (nr) seals instead of being
- * refused; mprotect dropping write from untouched anonymous memory drops
- * VM_ACCOUNT with it (mm/mprotect.c: mprotect_fixup). */
-static int change_range(struct mm *mm, uint64_t start, uint64_t end, vm_flags_t set,
-			vm_flags_t clear, int nr)
-{
-	struct vma_origin origin = { .step = step, .nr = (int16_t)nr };
-	uint64_t addr = start;
-
-	while (addr < end) {
-		struct vma *vma = mm_find_vma(mm, addr), *done;
-		uint64_t stop;
-		int err;
-
-		if (!vma || vma->start > addr)
-			return -ENOMEM;
-		if (nr != NR_MSEAL && vma_is_sealed(vma)) {
-			explain_sealed(vma);
-			return -EPERM;
-		}
-		stop = vma->end < end ? vma->end : end;
-		vm_flags_t drop = clear;
-		if ((clear & VM_WRITE) && vma_is_anonymous(vma) && !vma->anon_vma)
-			drop |= VM_ACCOUNT;
-		err = vma_modify_flags(mm, vma, addr, stop, (vma->flags & ~drop) | set, origin, &done);
-		if (err)
-			return err;
-		addr = stop;
+		printf("%3" PRIu32 ": %-70s = -1 %s (%s)\n", t->step, call, errno_name((int)-ret),
+		       strerror((int)-ret));
+	if (ret < 0 && why->rule) {
+		printf("       why: %s\n", why->rule);
+		if (why->has_vma)
+			printf("       VMA: %08" PRIx64 "-%08" PRIx64 "%s, last changed at step %" PRIu32 "\n",
+			       why->start, why->end, (why->flags & VM_SEALED) ? " (sealed)" : "",
+			       why->origin.step);
 	}
-	return 0;
 }
 
-/* munmap's gather step refuses if any VMA in the range is sealed and then
- * unmaps nothing (mm/vma.c: vms_gather_munmap_vmas). Whole VMAs only here. */
-static int unmap_range(struct mm *mm, uint64_t start, uint64_t end)
-{
-	struct store_iter it;
+#define CALL(t, expr, ...)                                                   \
+	do {                                                                 \
+		char call_[160];                                             \
+		(t)->step++;                                                 \
+		snprintf(call_, sizeof(call_), __VA_ARGS__);                 \
+		show((t), call_, (expr));                                    \
+	} while (0)
 
-	for (struct vma *v = store_iter_seek(&it, &mm->vmas, start); v && v->start < end;
-	     v = store_iter_next(&it)) {
-		if (vma_is_sealed(v)) {
-			explain_sealed(v);
-			return -EPERM;
-		}
-	}
-	for (struct vma *v = mm_find_vma(mm, start); v && v->start < end; v = mm_find_vma(mm, start)) {
-		store_erase(&mm->vmas, v);
-		vma_free(v);
-	}
-	return 0;
+static void script(struct task *t)
+{
+	const uint64_t rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+	puts("# Two mappings; seal pages 2-4 of the first");
+	CALL(t, sys_mmap(t, P(0), 8 * PG, rw, anon, -1, 0),
+	     "mmap(%#" PRIx64 ", %#" PRIx64 ", PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)", P(0), 8 * PG);
+	CALL(t, sys_mmap(t, P(10), 2 * PG, PROT_READ, anon, -1, 0),
+	     "mmap(%#" PRIx64 ", %#" PRIx64 ", PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)", P(10), 2 * PG);
+	CALL(t, sys_mseal(t, P(2), 3 * PG, 0), "mseal(%#" PRIx64 ", %#" PRIx64 ", 0)", P(2), 3 * PG);
+
+	puts("\n# mprotect walks VMA by VMA: pages 0-1 change, then the sealed VMA refuses");
+	CALL(t, sys_mprotect(t, P(0), 5 * PG, PROT_READ),
+	     "mprotect(%#" PRIx64 ", %#" PRIx64 ", PROT_READ)", P(0), 5 * PG);
+	CALL(t, sys_mprotect(t, P(2), PG, rw),
+	     "mprotect(%#" PRIx64 ", %#" PRIx64 ", PROT_READ|PROT_WRITE)  /* same protection */", P(2), PG);
+
+	puts("\n# munmap from inside page 0's VMA: refused, but the split at page 1 stays");
+	CALL(t, sys_munmap(t, P(1), 3 * PG), "munmap(%#" PRIx64 ", %#" PRIx64 ")", P(1), 3 * PG);
+
+	puts("\n# Discard advice: allowed on sealed writable memory, refused on sealed read-only");
+	CALL(t, sys_madvise(t, P(2), PG, MADV_DONTNEED),
+	     "madvise(%#" PRIx64 ", %#" PRIx64 ", MADV_DONTNEED)", P(2), PG);
+	CALL(t, sys_mseal(t, P(10), 2 * PG, 0), "mseal(%#" PRIx64 ", %#" PRIx64 ", 0)", P(10), 2 * PG);
+	CALL(t, sys_madvise(t, P(10), PG, MADV_DONTNEED),
+	     "madvise(%#" PRIx64 ", %#" PRIx64 ", MADV_DONTNEED)", P(10), PG);
+
+	puts("\n# mremap of a sealed VMA, and of an unsealed one");
+	CALL(t, sys_mremap(t, P(2), PG, 2 * PG, MREMAP_MAYMOVE, 0),
+	     "mremap(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 ", MREMAP_MAYMOVE)", P(2), PG, 2 * PG);
+	CALL(t, sys_mremap(t, P(6), 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, P(20)),
+	     "mremap(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 ", MREMAP_MAYMOVE|MREMAP_FIXED, %#" PRIx64 ")",
+	     P(6), 2 * PG, 2 * PG, P(20));
 }
 
 int cli_demo(int argc, char **argv)
 {
-	const uint64_t base = UINT64_C(0x7f0000000000), pg = PAGE_SIZE;
-	char call[96];
 	struct mm mm;
-	int ret;
+	struct task t = { .mm = &mm, .profile = &profile_linux_6_18 };
+	char err[256];
 
 	(void)argc;
 	(void)argv;
 	mm_init(&mm);
-	puts("# mmsim demo: mechanics of the Linux 6.18 sealing model (no syscall argument checks yet)");
-
-#define STEP(fmt, expr, ...)                                                 \
-	do {                                                                 \
-		step++;                                                      \
-		snprintf(call, sizeof(call), fmt, __VA_ARGS__);              \
-		ret = (expr);                                                \
-		printf("%2" PRIu32 ": ", step);                              \
-		print_result(call, ret);                                     \
-	} while (0)
-
-	STEP("mmap(%#" PRIx64 ", %#" PRIx64 ", PROT_READ|PROT_WRITE)",
-	     map_anon(&mm, base, 8 * pg, VM_READ | VM_WRITE), base, 8 * pg);
-	STEP("mmap(%#" PRIx64 ", %#" PRIx64 ", PROT_READ)",
-	     map_anon(&mm, base + 10 * pg, 2 * pg, VM_READ), base + 10 * pg, 2 * pg);
-	STEP("mseal(%#" PRIx64 ", %#" PRIx64 ", 0)",
-	     change_range(&mm, base + 2 * pg, base + 5 * pg, VM_SEALED, 0, NR_MSEAL),
-	     base + 2 * pg, 3 * pg);
-	STEP("mprotect(%#" PRIx64 ", %#" PRIx64 ", PROT_READ)",
-	     change_range(&mm, base, base + 2 * pg, 0, VM_WRITE, NR_MPROTECT), base, 2 * pg);
-	STEP("mprotect(%#" PRIx64 ", %#" PRIx64 ", PROT_READ)",
-	     change_range(&mm, base + 3 * pg, base + 4 * pg, 0, VM_WRITE, NR_MPROTECT),
-	     base + 3 * pg, pg);
-	STEP("munmap(%#" PRIx64 ", %#" PRIx64 ")",
-	     unmap_range(&mm, base, base + 12 * pg), base, 12 * pg);
-	STEP("munmap(%#" PRIx64 ", %#" PRIx64 ")",
-	     unmap_range(&mm, base + 10 * pg, base + 12 * pg), base + 10 * pg, 2 * pg);
-	STEP("mseal(%#" PRIx64 ", %#" PRIx64 ", 0)",
-	     change_range(&mm, base + 5 * pg, base + 8 * pg, VM_SEALED, 0, NR_MSEAL),
-	     base + 5 * pg, 3 * pg);
-#undef STEP
-
-	char err[256];
+	printf("# mmsim demo: the %s model through its syscall layer\n\n", t.profile->name);
+	script(&t);
 	if (mm_check(&mm, err, sizeof(err))) {
 		fprintf(stderr, "mmsim: internal error: %s\n", err);
 		mm_destroy(&mm);
 		return 1;
 	}
-	puts("\n# /proc/PID/maps with smaps VmFlags (sl = sealed)");
+	puts("\n# /proc/PID/maps with smaps VmFlags (sl = sealed, ac = accounted)");
 	mm_print_maps_vmflags(&mm, stdout);
 	mm_destroy(&mm);
 	return 0;

@@ -61,6 +61,10 @@ typedef uint64_t vm_flags_t;
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_MAY_FLAGS    (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
+/* Mappings the kernel never merges, expands or splits freely
+ * (include/linux/mm.h: VM_SPECIAL). */
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
 /* Flags a merge ignores (mm/vma.c: is_mergeable_vma compares the rest). */
 #define VM_IGNORE_MERGE VM_SOFTDIRTY
 

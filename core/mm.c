@@ -15,6 +15,7 @@ void mm_init(struct mm *mm)
 	 * effective floor to 64 KiB (semantics reference 3.1, step 6). */
 	mm->mmap_min_addr = 0x10000;
 	mm->next_anon_vma = 1;
+	mm->pkeys_allocated = 1;
 }
 
 void mm_destroy(struct mm *mm)

@@ -38,6 +38,7 @@ struct mm {
 	uint64_t start_stack;     /* an address inside the main stack */
 	bool has_vsyscall;        /* print the [vsyscall] gate line */
 	uint32_t next_anon_vma;   /* ids for anon_vmas, from 1 */
+	uint16_t pkeys_allocated; /* bit k: protection key k allocated (key 0 always) */
 };
 
 /* An empty address space with the default layout parameters. */

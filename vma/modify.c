@@ -27,8 +27,8 @@ int vma_split(struct mm *mm, struct vma *vma, uint64_t addr, struct vma **lower,
 	struct vma *halves[2];
 	int err;
 
-	if (mm_map_count(mm) >= mm->max_map_count)
-		return -ENOMEM;
+	if (vma->special != VMA_NORMAL)
+		return -EINVAL;
 	halves[0] = vma_piece(vma, vma->start, addr);
 	halves[1] = vma_piece(vma, addr, vma->end);
 	if (!halves[0] || !halves[1]) {
@@ -44,6 +44,17 @@ int vma_split(struct mm *mm, struct vma *vma, uint64_t addr, struct vma **lower,
 	*lower = halves[0];
 	*upper = halves[1];
 	return 0;
+}
+
+/* split_vma: a split that needs a free slot under max_map_count. */
+static int split_counted(struct mm *mm, struct vma *vma, uint64_t addr, struct vma **lower,
+			 struct vma **upper)
+{
+	if (vma->special != VMA_NORMAL)
+		return -EINVAL;
+	if (mm_map_count(mm) >= mm->max_map_count)
+		return -ENOMEM;
+	return vma_split(mm, vma, addr, lower, upper);
 }
 
 /* Whether prev and next could both merge around a changed middle: their
@@ -89,7 +100,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 	/* Without a merge on a side, the part of vma beyond the range on
 	 * that side must be split off first, as the kernel does. */
 	if (start > vma->start && !(next && end == vma->end)) {
-		err = vma_split(mm, vma, start, &lower, &upper);
+		err = split_counted(mm, vma, start, &lower, &upper);
 		if (err) {
 			vma_free(middle);
 			return err;
@@ -98,7 +109,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		*out = lower;
 	}
 	if (end < vma->end && !(prev && start == vma->start)) {
-		err = vma_split(mm, vma, end, &lower, &upper);
+		err = split_counted(mm, vma, end, &lower, &upper);
 		if (err) {
 			vma_free(middle);
 			*out = vma;
@@ -141,4 +152,83 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 	free_all(old, nold);
 	*out = middle;
 	return 0;
+}
+
+int vma_map_new(struct mm *mm, struct vma *nv, struct vma **out)
+{
+	struct vma *prev = store_find_prev(&mm->vmas, nv->start);
+	struct vma *next = store_find(&mm->vmas, nv->start);
+	struct vma *old[2], *merged;
+	unsigned nold = 0;
+	int err;
+
+	if (prev && (prev->end != nv->start || !vma_can_merge(prev, nv)))
+		prev = NULL;
+	if (next && (next->start != nv->end || !vma_can_merge(nv, next)))
+		next = NULL;
+	if (prev && next && !anon_compatible(prev, next))
+		next = NULL;
+	if (!prev && !next) {
+		err = store_insert(&mm->vmas, nv);
+		if (!err)
+			*out = nv;
+		return err;
+	}
+	merged = vma_dup(nv);
+	if (!merged)
+		return -ENOMEM;
+	if (prev) {
+		old[nold++] = prev;
+		merged->start = prev->start;
+		merged->pgoff = prev->pgoff;
+		if (!merged->anon_vma)
+			merged->anon_vma = prev->anon_vma;
+	}
+	if (next) {
+		old[nold++] = next;
+		merged->end = next->end;
+		if (!merged->anon_vma)
+			merged->anon_vma = next->anon_vma;
+	}
+	err = store_replace(&mm->vmas, old, nold, &merged, 1);
+	if (err) {
+		vma_free(merged);
+		return err;
+	}
+	free_all(old, nold);
+	vma_free(nv);
+	*out = merged;
+	return 0;
+}
+
+/* Whether b's anon_vma could serve a (adjacent, a below b): the same
+ * file, contiguous offsets, and flags equal apart from the access bits
+ * (mm/rmap.c: anon_vma_compatible). */
+static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->file == b->file &&
+	       !((a->flags ^ b->flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->pgoff == a->pgoff + pages(b->start - a->start);
+}
+
+void vma_anon_vma_prepare(struct mm *mm, struct vma *vma)
+{
+	struct store_iter it;
+	struct vma *next, *prev;
+
+	if (vma->anon_vma)
+		return;
+	store_iter_seek(&it, &mm->vmas, vma->start);
+	next = store_iter_next(&it);
+	if (next && next->anon_vma && anon_vma_compatible(vma, next)) {
+		vma->anon_vma = next->anon_vma;
+		return;
+	}
+	store_iter_seek(&it, &mm->vmas, vma->start);
+	prev = store_iter_prev(&it);
+	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma)) {
+		vma->anon_vma = prev->anon_vma;
+		return;
+	}
+	vma->anon_vma = mm_new_anon_vma(mm);
 }

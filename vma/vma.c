@@ -46,6 +46,9 @@ bool vma_can_merge(const struct vma *prev, const struct vma *next)
 {
 	if ((prev->flags ^ next->flags) & ~VM_IGNORE_MERGE)
 		return false;
+	/* Mappings of device memory never merge (VM_SPECIAL in mm/vma.c). */
+	if (prev->flags & VM_SPECIAL)
+		return false;
 	if (prev->file != next->file)
 		return false;
 	/* Special mappings have their own vm_ops and never merge. */

@@ -1,0 +1,38 @@
+#include "core/profile.h"
+
+#include <string.h>
+
+#include "core/mm.h"
+
+const struct profile profile_linux_6_18 = {
+	.name = "linux-6.18",
+	.description = "Linux 6.18 on x86_64 without protection keys, as checked on 6.18.44",
+	.has_mseal = true,
+	.seal_check = SEAL_CHECK_IN_WALK,
+	.madvise_anon_means_no_vm_ops = true,
+	.guard_install_is_discard = true,
+	.mremap_multi_vma = true,
+	.cpu_has_pku = false,
+	/* vm.mmap_min_addr is 4096, CONFIG_LSM_MMAP_MIN_ADDR 65536: the larger
+	 * wins (security/min_addr.c: update_mmap_min_addr). */
+	.mmap_min_addr = 0x10000,
+	.max_map_count = DEFAULT_MAX_MAP_COUNT,
+};
+
+static const struct profile *const profiles[] = {
+	&profile_linux_6_18,
+	NULL,
+};
+
+const struct profile *profile_find(const char *name)
+{
+	for (const struct profile *const *p = profiles; *p; p++)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+const struct profile *const *profile_all(void)
+{
+	return profiles;
+}

@@ -1,0 +1,41 @@
+/* Mechanics the syscall entries share. Not part of the public API. */
+#ifndef MMSIM_SYSCALLS_INTERNAL_H
+#define MMSIM_SYSCALLS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "core/task.h"
+
+/* x86_64 syscall numbers, for VMA origins and explanations. */
+enum {
+	NR_MMAP = 9,
+	NR_MPROTECT = 10,
+	NR_MUNMAP = 11,
+	NR_BRK = 12,
+	NR_MREMAP = 25,
+	NR_MADVISE = 28,
+	NR_PKEY_MPROTECT = 329,
+	NR_MSEAL = 462,
+	NR_TOUCH = -2,   /* a page fault, not a syscall */
+};
+
+/* The one unmap path (mm/vma.c: do_vmi_munmap -> vms_gather_munmap_vmas)
+ * that munmap, mmap MAP_FIXED, brk shrink, mremap shrink and the
+ * MREMAP_FIXED destination all take. [start, end) is page aligned.
+ * Returns 0, or -EPERM / -ENOMEM with the reason in t->refusal; a split
+ * of the first VMA at start survives a refusal (semantics reference 1.3). */
+int mm_unmap(struct task *t, uint64_t start, uint64_t end);
+
+/* Whether a VMA in [start, end) is sealed: the 6.10-6.11 pre-walk
+ * (mm/mseal.c: can_modify_mm), used only by profiles that check that way.
+ * Records the sealed VMA in t->refusal. */
+bool mm_range_has_sealed(struct task *t, uint64_t start, uint64_t end);
+
+/* get_unmapped_area (mm/mmap.c: __get_unmapped_area and the x86 top-down
+ * allocator): the address for a new mapping of len bytes, honouring a
+ * MAP_FIXED address or a free hint. `shared` is true for mappings that
+ * use shmem's allocator. Returns the address or -errno. */
+int64_t mm_get_unmapped_area(struct task *t, uint64_t addr, uint64_t len, uint64_t pgoff,
+			     uint64_t flags, bool file_backed);
+
+#endif

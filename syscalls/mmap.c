@@ -1,0 +1,189 @@
+/* mmap(addr, len, prot, flags, fd, off): arch/x86/kernel/sys_x86_64.c,
+ * mm/mmap.c: ksys_mmap_pgoff -> do_mmap -> mm/vma.c: __mmap_region.
+ * Checks in the kernel's order (semantics reference 3.1). File-backed
+ * maps look the fd up in the task's fd table, which arrives with the
+ * memfd issue: until then every fd is a bad one.
+ */
+#include <errno.h>
+
+#include "syscalls/internal.h"
+#include "syscalls/sys.h"
+#include "vma/modify.h"
+
+#define MAP_HUGE_SHIFT_BITS 26
+#define MAP_HUGE_MASK_BITS 0x3f
+
+/* The shmem inode behind each MAP_SHARED|MAP_ANONYMOUS mapping: device
+ * 00:01 like every shmem file; the kernel numbers inodes itself, so the
+ * model counts its own. */
+static uint64_t next_shmem_ino = 1;
+
+/* include/linux/mman.h: calc_vm_prot_bits. Unknown bits are ignored. */
+static vm_flags_t prot_to_vm(uint64_t prot)
+{
+	return ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
+}
+
+/* include/linux/mman.h: calc_vm_flag_bits. */
+static vm_flags_t map_flags_to_vm(uint64_t flags)
+{
+	return ((flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0) |
+	       ((flags & MAP_LOCKED) ? VM_LOCKED : 0) |
+	       ((flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
+}
+
+/* Anonymous MAP_HUGETLB: the size code must name a huge page size this
+ * machine has (2 MiB, 1 GiB; 0 for the default). With no huge pages
+ * reserved (vm.nr_hugepages = 0 here) the mapping cannot be backed. */
+static int anon_hugetlb(uint64_t flags)
+{
+	unsigned code = (unsigned)(flags >> MAP_HUGE_SHIFT_BITS) & MAP_HUGE_MASK_BITS;
+
+	if (code != 0 && code != 21 && code != 30)
+		return -EINVAL;
+	return -ENOMEM;
+}
+
+/* The anonymous type switch of do_mmap: the VMA flags and page offset
+ * each mapping type gets, or -EINVAL. */
+static int anon_type(uint64_t flags, uint64_t addr, vm_flags_t *vm, uint64_t *pgoff)
+{
+	switch (flags & MAP_TYPE_MASK) {
+	case MAP_SHARED:
+		if (*vm & VM_GROWSDOWN)
+			return -EINVAL;
+		*pgoff = 0;
+		*vm |= VM_SHARED | VM_MAYSHARE;
+		return 0;
+	case MAP_DROPPABLE:
+		if ((flags & (MAP_LOCKED | MAP_HUGETLB)) || (*vm & VM_GROWSDOWN))
+			return -EINVAL;
+		/* Droppable pages are never reserved, copied or dumped. */
+		*vm |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+		*pgoff = pages(addr);
+		return 0;
+	case MAP_PRIVATE:
+		*pgoff = pages(addr);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* mm/mmap.c: accountable_mapping: private writable memory is charged. */
+static bool accountable(vm_flags_t vm)
+{
+	return (vm & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+static struct file *shmem_anon_file(void)
+{
+	struct inode *inode = inode_new(INODE_SHMEM_ANON, 0, 1, next_shmem_ino++,
+					"/dev/zero (deleted)");
+	struct file *file;
+
+	if (!inode)
+		return NULL;
+	file = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
+	inode_put(inode);
+	return file;
+}
+
+/* mm/vma.c: __mmap_region for an anonymous mapping at a chosen address. */
+static int64_t map_region(struct task *t, uint64_t addr, uint64_t len, vm_flags_t vm,
+			  uint64_t pgoff, uint64_t flags)
+{
+	struct vma *nv, *placed;
+	struct file *file = NULL;
+	int err;
+
+	/* Replacing what is there goes through the unmap path first: a
+	 * sealed VMA refuses (and the leading split stays). */
+	err = mm_unmap(t, addr, addr + len);
+	if (err)
+		return err;
+	if (accountable(vm))
+		vm |= VM_ACCOUNT;
+	if (vm & VM_SHARED) {
+		file = shmem_anon_file();
+		if (!file)
+			return -ENOMEM;
+	}
+	nv = vma_new(addr, addr + len, vm, pgoff, file);
+	file_put(file);
+	if (!nv)
+		return -ENOMEM;
+	nv->origin = task_origin(t, NR_MMAP);
+	err = vma_map_new(t->mm, nv, &placed);
+	if (err) {
+		vma_free(nv);
+		return err;
+	}
+	/* MAP_POPULATE, and MAP_LOCKED's mlock, fault the pages in; private
+	 * writable ones with write faults, which attach an anon_vma
+	 * (mm/gup.c: populate_vma_page_range). */
+	if ((flags & (MAP_POPULATE | MAP_LOCKED)) && (vm & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		vma_anon_vma_prepare(t->mm, placed);
+	return (int64_t)addr;
+}
+
+int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+		 int64_t fd, uint64_t off)
+{
+	struct mm *mm = t->mm;
+	uint64_t pgoff;
+	vm_flags_t vm;
+	int64_t placed;
+	int err;
+
+	refusal_clear(&t->refusal);
+	if (off & ~PAGE_MASK)
+		return refuse(&t->refusal, EINVAL, NULL, "arch/x86/kernel/sys_x86_64.c: offset not page aligned");
+	if (!(flags & MAP_ANONYMOUS)) {
+		(void)fd;   /* no fd table yet: every descriptor is unknown */
+		return refuse(&t->refusal, EBADF, NULL, "mm/mmap.c: ksys_mmap_pgoff: fd is not open");
+	}
+	if (flags & MAP_HUGETLB) {
+		err = anon_hugetlb(flags);
+		return refuse(&t->refusal, -err, NULL,
+			      err == -EINVAL ? "mm/mmap.c: ksys_mmap_pgoff: no huge page size for the MAP_HUGE_* code"
+					     : "mm/hugetlb.c: no huge pages reserved (vm.nr_hugepages = 0)");
+	}
+	pgoff = off >> PAGE_SHIFT;
+	if (!len)
+		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: len is 0");
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if (!(flags & MAP_FIXED)) {
+		/* round_hint_to_min: a hint below mmap_min_addr is raised to it. */
+		addr &= PAGE_MASK;
+		if (addr && addr < mm->mmap_min_addr)
+			addr = page_align(mm->mmap_min_addr);
+	}
+	len = page_align(len);
+	if (!len)
+		return refuse(&t->refusal, ENOMEM, NULL, "mm/mmap.c: do_mmap: len rounds up past the end");
+	if (pgoff + pages(len) < pgoff)
+		return refuse(&t->refusal, EOVERFLOW, NULL, "mm/mmap.c: do_mmap: page offset overflows");
+	if (mm_map_count(mm) > mm->max_map_count)
+		return refuse(&t->refusal, ENOMEM, NULL, "mm/mmap.c: do_mmap: map_count above vm.max_map_count");
+	placed = mm_get_unmapped_area(t, addr, len, pgoff, flags, (flags & MAP_TYPE_MASK) == MAP_SHARED);
+	if (placed < 0)
+		return refuse(&t->refusal, (int)-placed, NULL, "mm/mmap.c: __get_unmapped_area");
+	addr = (uint64_t)placed;
+	if (flags & MAP_FIXED_NOREPLACE) {
+		struct vma *there = store_find(&mm->vmas, addr);
+
+		if (there && there->start < addr + len)
+			return refuse(&t->refusal, EEXIST, there,
+				      "mm/mmap.c: do_mmap: MAP_FIXED_NOREPLACE over a mapping");
+	}
+	vm = prot_to_vm(prot) | map_flags_to_vm(flags) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	err = anon_type(flags, addr, &vm, &pgoff);
+	if (err)
+		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: bad mapping type for anonymous memory");
+	if (flags & MAP_NORESERVE)
+		vm |= VM_NORESERVE;
+	return map_region(t, addr, len, vm, pgoff, flags);
+}

@@ -1,0 +1,48 @@
+/* The syscall layer: one entry per syscall, taking the kernel's
+ * arguments as raw 64-bit values and returning what the syscall returns
+ * (a value, or -errno), exactly as Linux does for the task's profile
+ * (default linux-6.18). A refusal also says why in task->refusal.
+ *
+ * Each entry lives in a file of its own (syscalls/mmap.c, ...). They all
+ * work on the task's mm through vma/ and core/; none keeps state.
+ */
+#ifndef MMSIM_SYSCALLS_SYS_H
+#define MMSIM_SYSCALLS_SYS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/task.h"
+#include "syscalls/uapi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+		 int64_t fd, uint64_t off);
+int64_t sys_munmap(struct task *t, uint64_t addr, uint64_t len);
+int64_t sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint64_t prot);
+int64_t sys_pkey_mprotect(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
+			  int64_t pkey);
+int64_t sys_pkey_alloc(struct task *t, uint64_t flags, uint64_t rights);
+int64_t sys_pkey_free(struct task *t, int64_t pkey);
+int64_t sys_mremap(struct task *t, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		   uint64_t flags, uint64_t new_addr);
+int64_t sys_madvise(struct task *t, uint64_t addr, uint64_t len, int64_t advice);
+int64_t sys_brk(struct task *t, uint64_t brk);
+int64_t sys_mseal(struct task *t, uint64_t addr, uint64_t len, uint64_t flags);
+
+/* Not a syscall: a page fault. Touching a page of a VMA gives the VMA an
+ * anon_vma the first time (reusing a compatible neighbour's, as
+ * mm/rmap.c: anon_vma_prepare / find_mergeable_anon_vma do), which
+ * changes what it may merge with later. Returns 0, or -EFAULT when no VMA
+ * holds addr or it does not allow the access. Syscall traces do not show
+ * faults; conform performs them, replay guesses them. */
+int64_t sys_touch(struct task *t, uint64_t addr, bool write);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

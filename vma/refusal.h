@@ -1,0 +1,56 @@
+/* Why a call was refused: the rule, and the VMA that made it refuse.
+ *
+ * Filled in where a check fails (a sealed VMA in an unmap, a VM_MAY*
+ * bit missing in mprotect, ...) so that replay and the demo can say
+ * "EPERM: 7f..000-7f..000 is sealed (mseal at line 12)". The VMA's
+ * range, flags and origin are copied: the VMA itself may be gone by the
+ * time anyone reads this.
+ */
+#ifndef MMSIM_VMA_REFUSAL_H
+#define MMSIM_VMA_REFUSAL_H
+
+#include <stdint.h>
+
+#include "vma/vma.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct refusal {
+	int err;             /* the errno returned, 0 when nothing refused */
+	const char *rule;    /* the kernel function and condition, in words */
+	bool has_vma;
+	uint64_t start, end; /* the VMA that refused, when has_vma */
+	vm_flags_t flags;
+	struct vma_origin origin;
+};
+
+static inline void refusal_clear(struct refusal *r)
+{
+	if (r)
+		*r = (struct refusal){ 0 };
+}
+
+/* Record err and rule (and vma when not NULL) in r (may be NULL); returns
+ * -err so that a check reads `return refuse(why, EPERM, vma, "...");`. */
+static inline int refuse(struct refusal *r, int err, const struct vma *vma, const char *rule)
+{
+	if (r) {
+		*r = (struct refusal){ .err = err, .rule = rule };
+		if (vma) {
+			r->has_vma = true;
+			r->start = vma->start;
+			r->end = vma->end;
+			r->flags = vma->flags;
+			r->origin = vma->origin;
+		}
+	}
+	return -err;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
