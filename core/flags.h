@@ -31,6 +31,7 @@ typedef uint64_t vm_flags_t;
 #define VM_GROWSDOWN    (UINT64_C(1) << 8)
 #define VM_UFFD_MISSING (UINT64_C(1) << 9)
 #define VM_PFNMAP       (UINT64_C(1) << 10)
+#define VM_MAYBE_GUARD  (UINT64_C(1) << 11)   /* MADV_GUARD_INSTALL was used here */
 #define VM_UFFD_WP      (UINT64_C(1) << 12)
 #define VM_LOCKED       (UINT64_C(1) << 13)
 #define VM_IO           (UINT64_C(1) << 14)
@@ -65,8 +66,13 @@ typedef uint64_t vm_flags_t;
  * (include/linux/mm.h: VM_SPECIAL). */
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
+/* Sticky flags: a VMA keeps them once set, and VMAs that merge pass them
+ * on to the result (include/linux/mm.h: VM_STICKY), so a merge does not
+ * compare them. */
+#define VM_STICKY (VM_SOFTDIRTY | VM_MAYBE_GUARD)
+
 /* Flags a merge ignores (mm/vma.c: is_mergeable_vma compares the rest). */
-#define VM_IGNORE_MERGE VM_SOFTDIRTY
+#define VM_IGNORE_MERGE VM_STICKY
 
 /* The smaps `VmFlags:` two-letter code of one bit, or "??" for a bit the
  * kernel has no name for, as fs/proc/task_mmu.c prints it. Returns NULL

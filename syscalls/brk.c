@@ -59,6 +59,7 @@ static int brk_grow(struct task *t, uint64_t oldbrk, uint64_t newbrk)
 			return -ENOMEM;
 		}
 		grown->end = newbrk;
+		grown->flags = vma_merged_flags(grown, nv);
 		grown->origin = nv->origin;
 		err = store_replace(&mm->vmas, &prev, 1, &grown, 1);
 		vma_free(nv);

@@ -144,7 +144,15 @@ static int advice_check(struct task *t, struct vma *vma, uint64_t start, uint64_
 		/* can_madv_lru_vma */
 		return (vma->flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) ? -EINVAL : 0;
 	case MADV_GUARD_INSTALL:
-		return (vma->flags & (VM_SPECIAL | VM_HUGETLB | VM_MIXEDMAP | VM_LOCKED)) ? -EINVAL : 0;
+		if (vma->flags & (VM_SPECIAL | VM_HUGETLB | VM_MIXEDMAP | VM_LOCKED))
+			return -EINVAL;
+		/* The whole VMA is marked, without a split, and anonymous
+		 * memory gets an anon_vma for the guard entries
+		 * (mm/madvise.c: madvise_guard_install). */
+		vma->flags |= VM_MAYBE_GUARD;
+		if (vma_is_anonymous(vma))
+			vma_anon_vma_prepare(t->mm, vma);
+		return 0;
 	case MADV_GUARD_REMOVE:
 		return (vma->flags & (VM_SPECIAL | VM_HUGETLB | VM_MIXEDMAP)) ? -EINVAL : 0;
 	case MADV_COLLAPSE: {
@@ -152,7 +160,6 @@ static int advice_check(struct task *t, struct vma *vma, uint64_t start, uint64_
 		 * inside the VMA and the range. */
 		uint64_t lo = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 
-		(void)t;
 		return lo + PMD_SIZE <= end ? 0 : -EINVAL;
 	}
 	default:

@@ -62,6 +62,10 @@ static int64_t check_params(struct remap *r)
 		return fail(r, EINVAL, NULL, "mm/mremap.c: check_mremap_params: FIXED/DONTUNMAP without MAYMOVE");
 	if ((r->flags & MREMAP_DONTUNMAP) && r->old_len != r->new_len)
 		return fail(r, EINVAL, NULL, "mm/mremap.c: check_mremap_params: DONTUNMAP cannot resize");
+	/* Checked here, before any VMA is looked up: an overlapping move of
+	 * a sealed VMA is EINVAL, not EPERM (seen on 6.18.44). */
+	if (r->addr + r->old_len > r->new_addr && r->new_addr + r->new_len > r->addr)
+		return fail(r, EINVAL, NULL, "mm/mremap.c: check_mremap_params: old and new ranges overlap");
 	/* Up to two splits from the unmaps plus the move itself must fit. */
 	if (mm_map_count(mm) + 2 >= mm->max_map_count - 3)
 		return fail(r, ENOMEM, NULL, "mm/mremap.c: check_mremap_params: too close to vm.max_map_count");
@@ -190,8 +194,6 @@ static int64_t mremap_to(struct remap *r)
 	struct mm *mm = r->t->mm;
 	int64_t err;
 
-	if (r->addr + r->old_len > r->new_addr && r->new_addr + r->new_len > r->addr)
-		return fail(r, EINVAL, NULL, "mm/mremap.c: mremap_to: old and new ranges overlap");
 	if (r->flags & MREMAP_FIXED) {
 		/* Like MAP_FIXED: whatever is at the destination goes first,
 		 * and a sealed VMA there refuses. */
@@ -245,6 +247,7 @@ static int64_t expand_in_place(struct remap *r, uint64_t delta)
 	grown->origin = task_origin(r->t, NR_MREMAP);
 	if (old[1] && old[1]->start == grown->end && vma_can_merge(grown, old[1])) {
 		grown->end = old[1]->end;
+		grown->flags = vma_merged_flags(grown, old[1]);
 		if (!grown->anon_vma)
 			grown->anon_vma = old[1]->anon_vma;
 		nold = 2;

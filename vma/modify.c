@@ -123,6 +123,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		old[nold++] = prev;
 		middle->start = prev->start;
 		middle->pgoff = prev->pgoff;
+		middle->flags = vma_merged_flags(middle, prev);
 		if (!middle->anon_vma)
 			middle->anon_vma = prev->anon_vma;
 	}
@@ -130,6 +131,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 	if (next) {
 		old[nold++] = next;
 		middle->end = next->end;
+		middle->flags = vma_merged_flags(middle, next);
 		if (!middle->anon_vma)
 			middle->anon_vma = next->anon_vma;
 	}
@@ -181,12 +183,14 @@ int vma_map_new(struct mm *mm, struct vma *nv, struct vma **out)
 		old[nold++] = prev;
 		merged->start = prev->start;
 		merged->pgoff = prev->pgoff;
+		merged->flags = vma_merged_flags(merged, prev);
 		if (!merged->anon_vma)
 			merged->anon_vma = prev->anon_vma;
 	}
 	if (next) {
 		old[nold++] = next;
 		merged->end = next->end;
+		merged->flags = vma_merged_flags(merged, next);
 		if (!merged->anon_vma)
 			merged->anon_vma = next->anon_vma;
 	}

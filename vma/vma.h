@@ -90,6 +90,13 @@ static inline uint64_t vma_start_gap(const struct vma *vma)
 	return vma->start > STACK_GUARD_GAP ? vma->start - STACK_GUARD_GAP : 0;
 }
 
+/* The flags of the VMA that a and b merge into: their own (equal but for
+ * the sticky bits), with the sticky bits of both. */
+static inline vm_flags_t vma_merged_flags(const struct vma *a, const struct vma *b)
+{
+	return a->flags | (b->flags & VM_STICKY);
+}
+
 /* A new VMA (file reference taken); NULL when out of memory. */
 struct vma *vma_new(uint64_t start, uint64_t end, vm_flags_t flags, uint64_t pgoff,
 		    struct file *file);
