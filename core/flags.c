@@ -19,7 +19,7 @@ static const char *const mnemonics[64] = {
 	[25] = "wf", [26] = "dd", [28] = "mm",
 	[29] = "hg", [30] = "nh", [31] = "mg",
 	[32] = "",   [33] = "",   [34] = "",   [35] = "",
-	[38] = "ui", [40] = "dp", [63] = "sl",
+	[40] = "dp", [41] = "ui", [42] = "sl",
 };
 
 const char *vm_flag_mnemonic(unsigned bit)

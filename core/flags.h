@@ -55,9 +55,9 @@ typedef uint64_t vm_flags_t;
 #define VM_PKEY_SHIFT   32
 #define VM_PKEY_MASK    (UINT64_C(0xf) << VM_PKEY_SHIFT)
 #define VM_SHADOW_STACK (UINT64_C(1) << 37)   /* x86: VM_HIGH_ARCH_5 */
-#define VM_UFFD_MINOR   (UINT64_C(1) << 38)
+#define VM_UFFD_MINOR   (UINT64_C(1) << 41)
 #define VM_DROPPABLE    (UINT64_C(1) << 40)
-#define VM_SEALED       (UINT64_C(1) << 63)
+#define VM_SEALED       (UINT64_C(1) << 42)   /* bit 63 before 6.17 */
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_MAY_FLAGS    (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)

@@ -61,8 +61,9 @@ uint32_t mm_new_anon_vma(struct mm *mm);
 /* Check every invariant of the address space: the store's structure
  * (store_check) and that each VMA is well formed (page-aligned, non-empty,
  * below TASK_SIZE, permissions within VM_MAY*, shared flags only with a
- * file or shmem backing, a pkey only below 16, anonymous pgoff sane) and
- * that the heap range is ordered. Returns 0, or -1 with a message. */
+ * file or shmem backing, special mappings without a file, anon_vma ids
+ * handed out) and that the heap range is ordered. Returns 0, or -1 with a
+ * message. */
 int mm_check(const struct mm *mm, char *err, size_t errlen);
 
 #ifdef __cplusplus

@@ -43,7 +43,7 @@ static int64_t brk_shrink(struct task *t, uint64_t brk, uint64_t newbrk, uint64_
 static int brk_grow(struct task *t, uint64_t oldbrk, uint64_t newbrk)
 {
 	struct mm *mm = t->mm;
-	struct vma *prev = store_find_prev(&mm->vmas, oldbrk), *nv, *grown;
+	struct vma *prev = store_last_before(&mm->vmas, oldbrk), *nv, *grown;
 	int err;
 
 	if (mm_map_count(mm) > mm->max_map_count)

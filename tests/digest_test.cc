@@ -102,7 +102,7 @@ uint64_t DigestOf(const std::vector<shim_vma_spec> &specs, const Layout &layout 
 	int ret = shim_spec_build(&mm, specs.data(), specs.size(), order.empty() ? nullptr : order.data());
 	EXPECT_EQ(ret, 0);
 	char err[256] = "";
-	EXPECT_EQ(store_check(&mm.vmas, err, sizeof(err)), 0) << err;
+	EXPECT_EQ(mm_check(&mm, err, sizeof(err)), 0) << err;
 	uint64_t d = mm_digest(&mm);
 	mm_destroy(&mm);
 	return d;
@@ -381,3 +381,32 @@ TEST(DigestField, AnOnlyVmaOrAMissingOne)
 }
 
 }  // namespace
+
+// Which open file a VMA maps is state: two VMAs of one open file merge
+// where two opens of the same inode do not (mm/vma.c: is_mergeable_vma
+// compares vm_file), so the two states must digest differently.
+TEST(DigestField, SameOpenFileDiffersFromTwoOpens)
+{
+	struct inode *inode = inode_new(INODE_MEMFD, 0, 1, 77, "/memfd:d (deleted)");
+	struct file *a = file_open(inode, FILE_MODE_READ);
+	struct file *b = file_open(inode, FILE_MODE_READ);
+	const vm_flags_t fl = VM_READ | VM_SHARED | VM_MAYSHARE | VM_MAYREAD;
+	uint64_t digests[2];
+
+	for (int two_opens = 0; two_opens < 2; two_opens++) {
+		struct mm mm;
+		mm_init(&mm);
+		struct vma *v1 = vma_new(0x10000, 0x11000, fl, 0, a);
+		struct vma *v2 = vma_new(0x12000, 0x13000, fl, 2, two_opens ? b : a);
+		ASSERT_EQ(store_insert(&mm.vmas, v1), 0);
+		ASSERT_EQ(store_insert(&mm.vmas, v2), 0);
+		char err[256] = "";
+		EXPECT_EQ(mm_check(&mm, err, sizeof(err)), 0) << err;
+		digests[two_opens] = mm_digest(&mm);
+		mm_destroy(&mm);
+	}
+	EXPECT_NE(digests[0], digests[1]);
+	file_put(a);
+	file_put(b);
+	inode_put(inode);
+}

@@ -216,4 +216,76 @@ TEST_F(Modify, MergeSucceedsAtLimit)
 	EXPECT_EQ(Draw(), "0-3:r--p 3-5:rw-p");
 }
 
+// Device-like mappings (VM_SPECIAL: VM_IO, VM_DONTEXPAND, VM_PFNMAP,
+// VM_MIXEDMAP) never merge: vma_merge_existing_range gives up on them, so
+// the change splits even next to a matching neighbour.
+TEST_F(Modify, SpecialFlagsSplitInsteadOfMerging)
+{
+	shim_add_anon(&mm, 0, 1, ro | VM_IO, 0);
+	shim_add_anon(&mm, 1, 2, ro, 0);
+	EXPECT_EQ(shim_modify(&mm, 1, 1, VM_IO, 0), 0);
+	Check();
+	EXPECT_EQ(Draw(), "0-1:r--p 1-2:r--p 2-3:r--p");
+	EXPECT_EQ(mm_map_count(&mm), 3u);
+}
+
+// Control: without VM_IO the same change merges into prev.
+TEST_F(Modify, PlainFlagsMergeIntoPrev)
+{
+	shim_add_anon(&mm, 0, 1, ro | VM_DONTDUMP, 0);
+	shim_add_anon(&mm, 1, 2, ro, 0);
+	EXPECT_EQ(shim_modify(&mm, 1, 1, VM_DONTDUMP, 0), 0);
+	Check();
+	EXPECT_EQ(Draw(), "0-2:r--p 2-3:r--p");
+}
+
+// [vdso] refuses any split (mm/vma.c: __split_vma asks vm_ops->may_split):
+// changing part of it is EINVAL, changing all of it works.
+TEST_F(Modify, SpecialMappingRefusesSplit)
+{
+	shim_add_special(&mm, 0, 2, VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC, VMA_VDSO);
+	EXPECT_EQ(shim_modify(&mm, 0, 1, VM_SEALED, 0), -EINVAL);
+	Check();
+	EXPECT_EQ(Draw(), "0-2:r-xp");
+	EXPECT_EQ(shim_modify(&mm, 0, 2, VM_SEALED, 0), 0);
+	Check();
+	EXPECT_EQ(Draw(), "0-2:r-xp+S");
+}
+
+// split_vma tests the count before it asks the mapping: at the limit a
+// special mapping answers ENOMEM, not EINVAL.
+TEST_F(Modify, SpecialMappingAtLimitIsEnomem)
+{
+	shim_add_special(&mm, 0, 2, VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC, VMA_VDSO);
+	mm.max_map_count = 1;
+	EXPECT_EQ(shim_modify(&mm, 0, 1, VM_SEALED, 0), -ENOMEM);
+	Check();
+}
+
+// File mappings merge only with the same open file and contiguous page
+// offsets (mm/vma.c: is_mergeable_vma, can_vma_merge_after).
+TEST_F(Modify, FileMergeNeedsSameFileAndContiguousOffsets)
+{
+	struct inode *inode = inode_new(INODE_MEMFD, 0, 1, 42, "/memfd:m (deleted)");
+	struct file *f1 = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
+	struct file *f2 = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
+	const vm_flags_t shared = VM_READ | VM_SHARED | VM_MAYSHARE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	/*
+	 * 0 1 2 3 4 5
+	 * A B   C D      A, B: file f1 at offsets 0, 1; C: f1 at 5; D: f2 at 4
+	 */
+	shim_add_file(&mm, 0, 1, shared | VM_DONTDUMP, f1, 0);
+	shim_add_file(&mm, 1, 1, shared, f1, 1);
+	shim_add_file(&mm, 3, 1, shared | VM_DONTDUMP, f1, 5);
+	shim_add_file(&mm, 4, 1, shared, f2, 4);
+	EXPECT_EQ(shim_modify(&mm, 1, 1, VM_DONTDUMP, 0), 0);   // contiguous, same file: merges
+	EXPECT_EQ(shim_modify(&mm, 4, 1, VM_DONTDUMP, 0), 0);   // other open file: stays apart
+	Check();
+	EXPECT_EQ(Draw(), "0-2:r--s 3-4:r--s 4-5:r--s");
+	file_put(f1);
+	file_put(f2);
+	inode_put(inode);
+}
+
 }  // namespace

@@ -31,6 +31,29 @@ struct vma *shim_add_anon(struct mm *mm, unsigned first, unsigned n, vm_flags_t 
 	return vma;
 }
 
+struct vma *shim_add_file(struct mm *mm, unsigned first, unsigned n, vm_flags_t flags,
+			  struct file *file, uint64_t pgoff)
+{
+	uint64_t start = SHIM_BASE + (uint64_t)first * PAGE_SIZE;
+	struct vma *vma = vma_new(start, start + (uint64_t)n * PAGE_SIZE, flags, pgoff, file);
+
+	if (vma && store_insert(&mm->vmas, vma)) {
+		vma_free(vma);
+		return NULL;
+	}
+	return vma;
+}
+
+struct vma *shim_add_special(struct mm *mm, unsigned first, unsigned n, vm_flags_t flags,
+			     uint8_t special)
+{
+	struct vma *vma = shim_add_anon(mm, first, n, flags, 0);
+
+	if (vma)
+		vma->special = special;
+	return vma;
+}
+
 void shim_draw(const struct mm *mm, char *buf, size_t size)
 {
 	struct store_iter it;

@@ -28,6 +28,15 @@ vm_flags_t shim_anon_flags(vm_flags_t access);
 struct vma *shim_add_anon(struct mm *mm, unsigned first, unsigned n, vm_flags_t flags,
 			  uint32_t anon);
 
+/* Insert a VMA over pages [first, first + n) mapping `file` at page
+ * offset pgoff (MAP_SHARED when `flags` has VM_MAYSHARE). */
+struct vma *shim_add_file(struct mm *mm, unsigned first, unsigned n, vm_flags_t flags,
+			  struct file *file, uint64_t pgoff);
+
+/* A special mapping ([vdso] and the like) over pages [first, first + n). */
+struct vma *shim_add_special(struct mm *mm, unsigned first, unsigned n, vm_flags_t flags,
+			     uint8_t special);
+
 /* The layout of mm in reference notation, pages relative to SHIM_BASE. */
 void shim_draw(const struct mm *mm, char *buf, size_t size);
 

@@ -393,7 +393,8 @@ int shim_store_bounds(const struct store *store, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	/* A height above 16 would need more than 2 * 8^15 VMAs. */
+	/* A height above 16 would need more than 2 * 7^14 VMAs, far more
+	 * than any test builds. */
 	if (h > 16) {
 		fail(err, errlen, "height %u for %zu VMAs", h, n);
 		return -1;

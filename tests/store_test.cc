@@ -184,7 +184,7 @@ using StoreInsert = StoreFixture;
 using StoreErase = StoreFixture;
 using StoreReplace = StoreFixture;
 using StoreFind = StoreFixture;
-using StoreFindPrev = StoreFixture;
+using StoreLastBefore = StoreFixture;
 using StoreFirstLast = StoreFixture;
 using StoreIter = StoreFixture;
 using StoreGap = StoreFixture;
@@ -213,7 +213,7 @@ TEST_F(StoreEmpty, QueriesFindNothing)
 	EXPECT_EQ(store_find(&store_, 0), nullptr);
 	EXPECT_EQ(store_find(&store_, kBase), nullptr);
 	EXPECT_EQ(store_lookup(&store_, kBase), nullptr);
-	EXPECT_EQ(store_find_prev(&store_, TASK_SIZE), nullptr);
+	EXPECT_EQ(store_last_before(&store_, TASK_SIZE), nullptr);
 	EXPECT_EQ(store_first(&store_), nullptr);
 	EXPECT_EQ(store_last(&store_), nullptr);
 	struct store_iter it;
@@ -829,7 +829,7 @@ TEST_F(StoreFind, FindLookupAndFindPrevAtEveryPage)
 	for (size_t u = 0; u < 16; u++) {
 		EXPECT_EQ(tag(store_find(&store_, Addr(u))), find[u]) << "find at " << u;
 		EXPECT_EQ(tag(store_lookup(&store_, Addr(u))), lookup[u]) << "lookup at " << u;
-		EXPECT_EQ(tag(store_find_prev(&store_, Addr(u))), prev[u]) << "find_prev at " << u;
+		EXPECT_EQ(tag(store_last_before(&store_, Addr(u))), prev[u]) << "find_prev at " << u;
 	}
 	// Byte granularity: the end is exclusive, the start inclusive.
 	EXPECT_EQ(tag(store_find(&store_, Addr(5) - 1)), 'A');
@@ -838,11 +838,11 @@ TEST_F(StoreFind, FindLookupAndFindPrevAtEveryPage)
 	EXPECT_EQ(tag(store_lookup(&store_, Addr(14) - 1)), 'C');
 	EXPECT_EQ(tag(store_find(&store_, 0)), 'A');
 	EXPECT_EQ(tag(store_find(&store_, UINT64_MAX)), '-');
-	EXPECT_EQ(tag(store_find_prev(&store_, UINT64_MAX)), 'C');
-	EXPECT_EQ(tag(store_find_prev(&store_, 0)), '-');
+	EXPECT_EQ(tag(store_last_before(&store_, UINT64_MAX)), 'C');
+	EXPECT_EQ(tag(store_last_before(&store_, 0)), '-');
 }
 
-TEST_F(StoreFindPrev, InsideAVmaIsThatVma)
+TEST_F(StoreLastBefore, InsideAVmaIsThatVma)
 {
 	/*
 	 * 01234
@@ -851,9 +851,9 @@ TEST_F(StoreFindPrev, InsideAVmaIsThatVma)
 	 *       start < addr"), so B, not A
 	 */
 	ASSERT_EQ(Draw("AA BB"), 2);
-	EXPECT_EQ(store_find_prev(&store_, Addr(4)), At(3));
-	EXPECT_EQ(store_find_prev(&store_, Addr(3) + 1), At(3));
-	EXPECT_EQ(store_find_prev(&store_, Addr(3)), At(0));
+	EXPECT_EQ(store_last_before(&store_, Addr(4)), At(3));
+	EXPECT_EQ(store_last_before(&store_, Addr(3) + 1), At(3));
+	EXPECT_EQ(store_last_before(&store_, Addr(3)), At(0));
 }
 
 TEST_F(StoreFind, AgreesWithTheReferenceOnALargeTree)
@@ -877,7 +877,7 @@ TEST_F(StoreFind, AgreesWithTheReferenceOnALargeTree)
 			ASSERT_EQ(store_lookup(&store_, a), l < 0 ? nullptr : shim_ref_vma(&ref_, (size_t)l))
 				<< Hex(a);
 			ptrdiff_t p = shim_ref_find_prev(&ref_, a);
-			ASSERT_EQ(store_find_prev(&store_, a),
+			ASSERT_EQ(store_last_before(&store_, a),
 				  p < 0 ? nullptr : shim_ref_vma(&ref_, (size_t)p))
 				<< Hex(a);
 		}
@@ -1817,7 +1817,7 @@ private:
 				  p = shim_ref_find_prev(&ref_, a);
 			EXPECT_EQ(store_find(&store(), a), f < 0 ? nullptr : E(f).vma) << "find " << Hex(a);
 			EXPECT_EQ(store_lookup(&store(), a), l < 0 ? nullptr : E(l).vma) << "lookup " << Hex(a);
-			EXPECT_EQ(store_find_prev(&store(), a), p < 0 ? nullptr : E(p).vma)
+			EXPECT_EQ(store_last_before(&store(), a), p < 0 ? nullptr : E(p).vma)
 				<< "find_prev " << Hex(a);
 		}
 

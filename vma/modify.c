@@ -50,8 +50,7 @@ int vma_split(struct mm *mm, struct vma *vma, uint64_t addr, struct vma **lower,
 static int split_counted(struct mm *mm, struct vma *vma, uint64_t addr, struct vma **lower,
 			 struct vma **upper)
 {
-	if (vma->special != VMA_NORMAL)
-		return -EINVAL;
+	/* The count first: at the limit even a special mapping says ENOMEM. */
 	if (mm_map_count(mm) >= mm->max_map_count)
 		return -ENOMEM;
 	return vma_split(mm, vma, addr, lower, upper);
@@ -61,7 +60,7 @@ static int split_counted(struct mm *mm, struct vma *vma, uint64_t addr, struct v
  * anon_vmas must agree too (mm/vma.c: vma_merge_existing_range). */
 static bool anon_compatible(const struct vma *a, const struct vma *b)
 {
-	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+	return vma_anon_vmas_agree(a, b);
 }
 
 int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
@@ -158,7 +157,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 
 int vma_map_new(struct mm *mm, struct vma *nv, struct vma **out)
 {
-	struct vma *prev = store_find_prev(&mm->vmas, nv->start);
+	struct vma *prev = store_last_before(&mm->vmas, nv->start);
 	struct vma *next = store_find(&mm->vmas, nv->start);
 	struct vma *old[2], *merged;
 	unsigned nold = 0;

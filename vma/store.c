@@ -43,9 +43,11 @@ struct store_node {
 _Static_assert(LEAF_BYTES == 256, "a leaf is 256 bytes, like a maple range node");
 _Static_assert(INTERNAL_BYTES <= 384, "an internal node fits a 384-byte class");
 
-/* The deepest tree a 64-bit count of VMAs can need: a fill of at least
- * STORE_MIN_FILL = 8 per level gives 8^22 > 2^64. */
-#define STORE_MAX_HEIGHT 22
+/* The deepest tree a 64-bit count of VMAs can need: with every node but
+ * the root at least STORE_MIN_FILL = 7 full, height h holds at least
+ * 2 * 7^(h-2) VMAs, and 2 * 7^22 > 2^64. (Below TASK_SIZE at most 2^35
+ * VMAs fit, so real trees stay under 14 levels.) */
+#define STORE_MAX_HEIGHT 24
 /* store_replace puts at most this many VMAs in (a split makes three). */
 #define STORE_MAX_REPLACE 3
 
@@ -390,7 +392,7 @@ struct vma *store_iter_prev(struct store_iter *it)
 	return store_iter_vma(it);
 }
 
-struct vma *store_find_prev(const struct store *s, uint64_t addr)
+struct vma *store_last_before(const struct store *s, uint64_t addr)
 {
 	struct store_iter it;
 	struct vma *v = store_iter_seek(&it, s, addr);

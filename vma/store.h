@@ -65,14 +65,16 @@ struct vma *store_find(const struct store *store, uint64_t addr);
 /* The VMA containing addr, or NULL (the kernel's vma_lookup). */
 struct vma *store_lookup(const struct store *store, uint64_t addr);
 /* The last VMA with start < addr, or NULL: the VMA containing addr when
- * there is one (unlike the kernel's find_vma_prev, whose prev is the VMA
- * before find_vma's answer), else the last one below addr. */
-struct vma *store_find_prev(const struct store *store, uint64_t addr);
+ * there is one, else the last one below addr. (Not the kernel's
+ * find_vma_prev, whose prev is the VMA before find_vma's answer.) */
+struct vma *store_last_before(const struct store *store, uint64_t addr);
 struct vma *store_first(const struct store *store);
 struct vma *store_last(const struct store *store);
 
 /* Iteration: seek to the first VMA with end > addr; then next/prev.
- * Each returns the VMA at the new position or NULL past either end. */
+ * Each returns the VMA at the new position or NULL past either end; a
+ * position past either end is final (seek again to go on), unlike the
+ * kernel's vma_prev from past the last VMA. */
 struct vma *store_iter_seek(struct store_iter *it, const struct store *store, uint64_t addr);
 struct vma *store_iter_next(struct store_iter *it);
 struct vma *store_iter_prev(struct store_iter *it);

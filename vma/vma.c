@@ -56,7 +56,6 @@ bool vma_can_merge(const struct vma *prev, const struct vma *next)
 		return false;
 	if (prev->pgoff + vma_pages(prev) != next->pgoff)
 		return false;
-	/* Two different anon_vmas cannot be joined; one side without any
-	 * adopts the other's (mm/vma.c: is_mergeable_anon_vma). */
-	return !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma;
+	/* One side without an anon_vma adopts the other's. */
+	return vma_anon_vmas_agree(prev, next);
 }

@@ -82,12 +82,20 @@ static inline bool vma_is_anonymous(const struct vma *vma)
 }
 
 /* The start of the VMA as a placement gap sees it: a stack that grows
- * down keeps STACK_GUARD_GAP free below it (mm/mmap.c: vm_start_gap). */
+ * down keeps STACK_GUARD_GAP free below it (include/linux/mm.h:
+ * vm_start_gap; shadow stacks too, which this configuration lacks). */
 static inline uint64_t vma_start_gap(const struct vma *vma)
 {
 	if (!(vma->flags & VM_GROWSDOWN))
 		return vma->start;
 	return vma->start > STACK_GUARD_GAP ? vma->start - STACK_GUARD_GAP : 0;
+}
+
+/* Two anon_vmas can be joined when they are one, or one side has none
+ * (mm/vma.c: is_mergeable_anon_vma). */
+static inline bool vma_anon_vmas_agree(const struct vma *a, const struct vma *b)
+{
+	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
 }
 
 /* The flags of the VMA that a and b merge into: their own (equal but for
