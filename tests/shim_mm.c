@@ -53,6 +53,9 @@ int shim_spec_build(struct mm *mm, const struct shim_vma_spec *specs, size_t n,
 			vma_free(v);
 			return ret;
 		}
+		/* A spec names its anon_vma: make the mm have handed it out. */
+		while (mm->next_anon_vma <= v->anon_vma)
+			mm_new_anon_vma(mm);
 	}
 	return 0;
 }
