@@ -39,6 +39,10 @@ struct mm {
 	bool has_vsyscall;        /* print the [vsyscall] gate line */
 	uint32_t next_anon_vma;   /* ids for anon_vmas, from 1 */
 	uint16_t pkeys_allocated; /* bit k: protection key k allocated (key 0 always) */
+	/* Without protection keys the kernel's map has room for one key: the
+	 * first pkey_alloc takes it and fails (EINVAL), and it is never
+	 * given back, so every later one finds no room (ENOSPC). */
+	bool pkey_map_full;
 };
 
 /* An empty address space with the default layout parameters. */

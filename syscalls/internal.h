@@ -26,6 +26,13 @@ enum {
  * of the first VMA at start survives a refusal (semantics reference 1.3). */
 int mm_unmap(struct task *t, uint64_t start, uint64_t end);
 
+/* do_vmi_munmap: the unmap path behind munmap's own range check (start
+ * aligned and in user space, len within it and non-zero after rounding:
+ * else EINVAL). munmap, the mremap shrink, the MREMAP_FIXED destination
+ * and the source of a move go through it; mmap MAP_FIXED and brk use
+ * mm_unmap directly, as the kernel does. */
+int mm_munmap(struct task *t, uint64_t start, uint64_t len);
+
 /* Whether a VMA in [start, end) is sealed: the 6.10-6.11 pre-walk
  * (mm/mseal.c: can_modify_mm), used only by profiles that check that way.
  * Records the sealed VMA in t->refusal. */

@@ -187,11 +187,12 @@ static int visit(struct task *t, struct vma **vmap, uint64_t start, uint64_t end
 	if (flags == vma->flags)
 		return 0;
 	err = vma_modify_flags(t->mm, vma, start, end, flags, task_origin(t, NR_MADVISE), vmap);
+	/* On failure vma may be gone (a first split stays); *vmap holds start. */
 	if (err == -ENOMEM)
-		return refuse(&t->refusal, EAGAIN, vma,
+		return refuse(&t->refusal, EAGAIN, *vmap,
 			      "mm/madvise.c: madvise_update_vma: split at vm.max_map_count (ENOMEM reported as EAGAIN)");
 	if (err)
-		return refuse(&t->refusal, -err, vma, "mm/vma.c: __split_vma: the mapping refuses to split");
+		return refuse(&t->refusal, -err, *vmap, "mm/vma.c: __split_vma: the mapping refuses to split");
 	return 0;
 }
 

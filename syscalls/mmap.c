@@ -34,15 +34,17 @@ static vm_flags_t map_flags_to_vm(uint64_t flags)
 }
 
 /* Anonymous MAP_HUGETLB: the size code must name a huge page size this
- * machine has (2 MiB, 1 GiB; 0 for the default). With no huge pages
- * reserved (vm.nr_hugepages = 0 here) the mapping cannot be backed. */
-static int anon_hugetlb(uint64_t flags)
+ * machine has (2 MiB, 1 GiB; 0 for the default 2 MiB); returns that
+ * size, or 0 (mm/mmap.c: ksys_mmap_pgoff, hstate_sizelog). */
+static uint64_t anon_hugetlb_size(uint64_t flags)
 {
 	unsigned code = (unsigned)(flags >> MAP_HUGE_SHIFT_BITS) & MAP_HUGE_MASK_BITS;
 
-	if (code != 0 && code != 21 && code != 30)
-		return -EINVAL;
-	return -ENOMEM;
+	if (code == 0 || code == 21)
+		return UINT64_C(1) << 21;
+	if (code == 30)
+		return UINT64_C(1) << 30;
+	return 0;
 }
 
 /* The anonymous type switch of do_mmap: the VMA flags and page offset
@@ -144,15 +146,19 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		(void)fd;   /* no fd table yet: every descriptor is unknown */
 		return refuse(&t->refusal, EBADF, NULL, "mm/mmap.c: ksys_mmap_pgoff: fd is not open");
 	}
-	if (flags & MAP_HUGETLB) {
-		err = anon_hugetlb(flags);
-		return refuse(&t->refusal, -err, NULL,
-			      err == -EINVAL ? "mm/mmap.c: ksys_mmap_pgoff: no huge page size for the MAP_HUGE_* code"
-					     : "mm/hugetlb.c: no huge pages reserved (vm.nr_hugepages = 0)");
-	}
+	if ((flags & MAP_HUGETLB) && !anon_hugetlb_size(flags))
+		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: ksys_mmap_pgoff: no huge page size for the MAP_HUGE_* code");
 	pgoff = off >> PAGE_SHIFT;
 	if (!len)
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: len is 0");
+	if (flags & MAP_HUGETLB) {
+		/* The hugetlbfs file takes over from here; the model knows only
+		 * that its offset must be huge-page aligned and that no huge
+		 * pages are reserved on this machine (vm.nr_hugepages = 0). */
+		if (off & (anon_hugetlb_size(flags) - 1))
+			return refuse(&t->refusal, EINVAL, NULL, "fs/hugetlbfs/inode.c: hugetlbfs_file_mmap: offset not huge-page aligned");
+		return refuse(&t->refusal, ENOMEM, NULL, "mm/hugetlb.c: hugetlb_reserve_pages: no huge pages reserved");
+	}
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if (!(flags & MAP_FIXED)) {

@@ -54,8 +54,8 @@ static int fixup(struct task *t, struct vma *vma, uint64_t start, uint64_t end,
 		newflags &= ~VM_ACCOUNT;
 	}
 	err = vma_modify_flags(t->mm, vma, start, end, newflags, task_origin(t, NR_MPROTECT), out);
-	if (err)
-		return refuse(&t->refusal, -err, vma,
+	if (err)   /* vma may be gone (a first split stays); *out still holds start */
+		return refuse(&t->refusal, -err, *out,
 			      err == -ENOMEM ? "mm/vma.c: split_vma: map_count at vm.max_map_count"
 					     : "mm/vma.c: __split_vma: the mapping refuses to split");
 	/* A locked private mapping turning writable is faulted in at once

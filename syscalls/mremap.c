@@ -163,9 +163,12 @@ static int64_t move_vma(struct remap *r)
 		}
 		return (int64_t)r->new_addr;
 	}
-	err = mm_unmap(r->t, src, src_end);
-	if (err)
-		return err;
+	/* The source goes through munmap's checks; the kernel ignores what
+	 * that unmap returns (unmap_source_vma is void): an old_len of 0,
+	 * the duplicate of a shared mapping, unmaps nothing and still
+	 * succeeds. */
+	mm_munmap(r->t, src, src_end - src);
+	refusal_clear(&r->t->refusal);
 	return (int64_t)r->new_addr;
 }
 
@@ -197,7 +200,7 @@ static int64_t mremap_to(struct remap *r)
 	if (r->flags & MREMAP_FIXED) {
 		/* Like MAP_FIXED: whatever is at the destination goes first,
 		 * and a sealed VMA there refuses. */
-		err = mm_unmap(r->t, r->new_addr, r->new_addr + r->new_len);
+		err = mm_munmap(r->t, r->new_addr, r->new_len);
 		if (err)
 			return err;
 		r->vma = mm_vma_lookup(mm, r->addr);
@@ -205,7 +208,7 @@ static int64_t mremap_to(struct remap *r)
 			return fail(r, EFAULT, NULL, "mm/mremap.c: mremap_to: the source went away");
 	}
 	if (r->new_len < r->old_len) {
-		err = mm_unmap(r->t, r->addr + r->new_len, r->addr + r->old_len);
+		err = mm_munmap(r->t, r->addr + r->new_len, r->old_len - r->new_len);
 		if (err)
 			return err;
 		r->vma = mm_vma_lookup(mm, r->addr);
@@ -270,7 +273,7 @@ static int64_t mremap_at(struct remap *r)
 	if (r->new_len == r->old_len)
 		return (int64_t)r->addr;
 	if (r->new_len < r->old_len) {
-		err = mm_unmap(r->t, r->addr + r->new_len, r->addr + r->old_len);
+		err = mm_munmap(r->t, r->addr + r->new_len, r->old_len - r->new_len);
 		return err ? err : (int64_t)r->addr;
 	}
 	if (r->vma->end - r->addr == r->old_len &&

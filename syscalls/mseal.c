@@ -52,8 +52,8 @@ int64_t sys_mseal(struct task *t, uint64_t addr, uint64_t len, uint64_t flags)
 		if (!vma_is_sealed(vma)) {
 			err = vma_modify_flags(t->mm, vma, cur, stop, vma->flags | VM_SEALED,
 					       task_origin(t, NR_MSEAL), &done);
-			if (err)
-				return refuse(&t->refusal, -err, vma,
+			if (err)   /* vma may be gone; done still holds cur */
+				return refuse(&t->refusal, -err, done,
 					      err == -ENOMEM ? "mm/vma.c: split_vma: map_count at vm.max_map_count"
 							     : "mm/vma.c: __split_vma: the mapping refuses to split");
 		}

@@ -1,7 +1,8 @@
 /* pkey_alloc(flags, rights) and pkey_free(pkey): mm/mprotect.c and
  * arch/x86/include/asm/pkeys.h. On a CPU without protection keys (the
- * linux-6.18 profile's) every allocation and every free fails with
- * EINVAL; with them there are 16 keys and key 0 is always allocated. */
+ * linux-6.18 profile's) the first allocation fails with EINVAL, every
+ * later one with ENOSPC, and every free with EINVAL; with them there are
+ * 16 keys and key 0 is always allocated. */
 #include <errno.h>
 
 #include "syscalls/internal.h"
@@ -19,8 +20,14 @@ int64_t sys_pkey_alloc(struct task *t, uint64_t flags, uint64_t rights)
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mprotect.c: pkey_alloc: flags must be 0");
 	if (rights & ~(uint64_t)PKEY_ACCESS_MASK)
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mprotect.c: pkey_alloc: unknown access rights");
-	if (!t->profile->cpu_has_pku)
-		return refuse(&t->refusal, EINVAL, NULL, "arch/x86/include/asm/pkeys.h: mm_pkey_alloc: no protection keys on this CPU");
+	if (!t->profile->cpu_has_pku) {
+		/* arch_max_pkey() is 1: the first call takes key 0 and fails to
+		 * set its rights; the key stays taken (seen on 6.18.44). */
+		if (t->mm->pkey_map_full)
+			return refuse(&t->refusal, ENOSPC, NULL, "arch/x86/include/asm/pkeys.h: mm_pkey_alloc: the one-key map is full");
+		t->mm->pkey_map_full = true;
+		return refuse(&t->refusal, EINVAL, NULL, "arch/x86/kernel/fpu/xstate.c: arch_set_user_pkey_access: no protection keys on this CPU");
+	}
 	for (int key = 1; key < ARCH_MAX_PKEY; key++) {
 		if (!(t->mm->pkeys_allocated & (1u << key))) {
 			t->mm->pkeys_allocated |= (uint16_t)(1u << key);
