@@ -16,11 +16,13 @@ void mm_init(struct mm *mm)
 	mm->mmap_min_addr = 0x10000;
 	mm->next_anon_vma = 1;
 	mm->pkeys_allocated = 1;
+	guards_init(&mm->guards);
 }
 
 void mm_destroy(struct mm *mm)
 {
 	store_destroy(&mm->vmas, vma_free);
+	guards_destroy(&mm->guards);
 }
 
 struct vma *mm_find_vma(const struct mm *mm, uint64_t addr)
@@ -87,6 +89,18 @@ int mm_check(const struct mm *mm, char *err, size_t errlen)
 	}
 	if (n != mm_map_count(mm))
 		return errmsg(err, errlen, "map_count %zu but iteration found %zu", mm_map_count(mm), n);
+	for (size_t i = 0; i < mm->guards.n; i++) {
+		const struct guard_range *g = &mm->guards.r[i];
+		uint64_t covered = g->start;
+
+		/* Guard markers live in page tables, so only where VMAs are. */
+		for (const struct vma *v = store_find(&mm->vmas, covered); v && v->start <= covered && covered < g->end;
+		     v = store_find(&mm->vmas, covered))
+			covered = v->end;
+		if (covered < g->end)
+			return errmsg(err, errlen, "guard range %#llx-%#llx: not all inside VMAs",
+				      (unsigned long long)g->start, (unsigned long long)g->end);
+	}
 	if (mm->start_brk > mm->brk)
 		return errmsg(err, errlen, "brk %#llx below start_brk %#llx",
 			    (unsigned long long)mm->brk, (unsigned long long)mm->start_brk);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/guards.h"
 #include "vma/store.h"
 #include "vma/vma.h"
 
@@ -43,6 +44,7 @@ struct mm {
 	 * first pkey_alloc takes it and fails (EINVAL), and it is never
 	 * given back, so every later one finds no room (ENOSPC). */
 	bool pkey_map_full;
+	struct guards guards;     /* pages with guard markers (MADV_GUARD_INSTALL) */
 };
 
 /* An empty address space with the default layout parameters. */

@@ -152,9 +152,11 @@ static int advice_check(struct task *t, struct vma *vma, uint64_t start, uint64_
 		vma->flags |= VM_MAYBE_GUARD;
 		if (vma_is_anonymous(vma))
 			vma_anon_vma_prepare(t->mm, vma);
-		return 0;
+		return guards_add(&t->mm->guards, start, end);
 	case MADV_GUARD_REMOVE:
-		return (vma->flags & (VM_SPECIAL | VM_HUGETLB | VM_MIXEDMAP)) ? -EINVAL : 0;
+		if (vma->flags & (VM_SPECIAL | VM_HUGETLB | VM_MIXEDMAP))
+			return -EINVAL;
+		return guards_remove(&t->mm->guards, start, end);
 	case MADV_COLLAPSE: {
 		/* mm/khugepaged.c: madvise_collapse needs a whole aligned 2 MiB
 		 * inside the VMA and the range. */

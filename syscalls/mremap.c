@@ -153,6 +153,9 @@ static int64_t move_vma(struct remap *r)
 	err = copy_vma(r, &moved);
 	if (err)
 		return fail(r, -err, r->vma, "mm/vma.c: copy_vma");
+	/* The page tables move, guard markers with them (move_page_tables). */
+	if (guards_move(&mm->guards, src, r->old_len, r->new_addr))
+		return fail(r, ENOMEM, NULL, "out of memory in the model");
 	if (r->flags & MREMAP_DONTUNMAP) {
 		struct vma *left = mm_vma_lookup(mm, src);
 
@@ -298,7 +301,7 @@ static int64_t remap_move(struct remap *whole)
 	int64_t first = -EFAULT;
 	bool seen = false;
 
-	for (;;) {
+	while (cursor < end) {
 		struct vma *vma = store_find(&mm->vmas, cursor);
 		struct remap r = *whole;
 		uint64_t offset;
@@ -311,9 +314,12 @@ static int64_t remap_move(struct remap *whole)
 		offset = seen ? vma->start - last_end : 0;
 		last_end = vma->end;
 		r.vma = vma;
-		r.addr = vma->start > start ? vma->start : start;
+		r.addr = vma->start > cursor ? vma->start : cursor;
 		r.old_len = r.new_len = (vma->end < end ? vma->end : end) - r.addr;
 		r.new_addr = target + offset;
+		/* The walk goes on after this piece, whatever the move left at
+		 * its old place (DONTUNMAP leaves the VMA there). */
+		cursor = r.addr + r.old_len;
 		res = check_prep_vma(&r);
 		if (!res)
 			res = mremap_to(&r);
@@ -323,7 +329,6 @@ static int64_t remap_move(struct remap *whole)
 			first = res;
 		seen = true;
 		target = (uint64_t)res + r.new_len;
-		cursor = r.addr + r.old_len;
 	}
 	if (!seen)
 		return fail(whole, EFAULT, NULL, "mm/mremap.c: remap_move: nothing mapped at the old address");

@@ -82,5 +82,8 @@ int mm_unmap(struct task *t, uint64_t start, uint64_t end)
 		vma_free(vma);
 		vma = store_find(&mm->vmas, start);
 	}
+	/* The page tables go, guard markers with them. */
+	if (guards_remove(&mm->guards, start, end))
+		return refuse(&t->refusal, ENOMEM, NULL, "out of memory in the model");
 	return 0;
 }
