@@ -104,6 +104,15 @@ bool guards_contains(const struct guards *g, uint64_t addr)
 	return i < g->n && g->r[i].start <= addr;
 }
 
+uint64_t guards_first_in(const struct guards *g, uint64_t start, uint64_t end)
+{
+	size_t i = first_after(g, start);
+
+	if (i == g->n || g->r[i].start >= end)
+		return end;
+	return g->r[i].start > start ? g->r[i].start : start;
+}
+
 int guards_move(struct guards *g, uint64_t from, uint64_t len, uint64_t to)
 {
 	struct guard_range *moved;

@@ -38,6 +38,8 @@ int guards_add(struct guards *g, uint64_t start, uint64_t end);
 /* Unmark [start, end). Returns 0 or -ENOMEM (nothing changed). */
 int guards_remove(struct guards *g, uint64_t start, uint64_t end);
 bool guards_contains(const struct guards *g, uint64_t addr);
+/* The lowest guarded address in [start, end), or end when none is. */
+uint64_t guards_first_in(const struct guards *g, uint64_t start, uint64_t end);
 /* The guards of [from, from + len) move to [to, to + len) (mremap moves
  * the page tables); those already at the destination are replaced. */
 int guards_move(struct guards *g, uint64_t from, uint64_t len, uint64_t to);

@@ -198,23 +198,29 @@ static int visit(struct task *t, struct vma **vmap, uint64_t start, uint64_t end
 	return 0;
 }
 
-/* MADV_POPULATE_READ/WRITE fault the range in (mm/madvise.c:
- * madvise_populate), outside the walk: a hole is ENOMEM at once, an
- * access the VMA does not allow is EINVAL; write faults in private
- * writable memory attach an anon_vma. */
+/* MADV_POPULATE_READ/WRITE fault the range in page by page (mm/madvise.c:
+ * madvise_populate), outside the walk, stopping at the first problem: a
+ * hole is ENOMEM, a VMA that does not allow the access EINVAL, a guard
+ * page EFAULT. Write faults in private memory attach an anon_vma. */
 static int64_t populate(struct task *t, uint64_t start, uint64_t end, bool write)
 {
 	while (start < end) {
 		struct vma *vma = store_find(&t->mm->vmas, start);
+		uint64_t stop, guard;
 
 		if (!vma || vma->start > start)
 			return refuse(&t->refusal, ENOMEM, NULL, "mm/madvise.c: madvise_populate: hole in range");
 		if ((vma->flags & (VM_IO | VM_PFNMAP)) ||
 		    !(vma->flags & (write ? VM_WRITE : VM_READ)))
 			return refuse(&t->refusal, EINVAL, vma, "mm/madvise.c: madvise_populate: access not allowed");
-		if (write && !(vma->flags & VM_SHARED))
+		stop = vma->end < end ? vma->end : end;
+		guard = guards_first_in(&t->mm->guards, start, stop);
+		/* Pages before a guard are faulted in. */
+		if (write && guard > start && !(vma->flags & VM_SHARED))
 			vma_anon_vma_prepare(t->mm, vma);
-		start = vma->end;
+		if (guard < stop)
+			return refuse(&t->refusal, EFAULT, vma, "mm/madvise.c: madvise_populate: a guard page faults");
+		start = stop;
 	}
 	return 0;
 }
