@@ -52,7 +52,9 @@ static int brk_grow(struct task *t, uint64_t oldbrk, uint64_t newbrk)
 	if (!nv)
 		return -ENOMEM;
 	nv->origin = task_origin(t, NR_BRK);
-	if (prev && prev->start >= mm->start_brk && prev->end == oldbrk && vma_can_merge(prev, nv)) {
+	/* The VMA before the old break, if it reaches above start_brk
+	 * (vma_prev_limit), even one that starts below it. */
+	if (prev && prev->end > mm->start_brk && prev->end == oldbrk && vma_can_merge(prev, nv)) {
 		grown = vma_dup(prev);
 		if (!grown) {
 			vma_free(nv);

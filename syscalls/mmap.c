@@ -122,10 +122,12 @@ static int64_t map_region(struct task *t, uint64_t addr, uint64_t len, vm_flags_
 		vma_free(nv);
 		return err;
 	}
-	/* MAP_POPULATE, and MAP_LOCKED's mlock, fault the pages in; private
-	 * writable ones with write faults, which attach an anon_vma
-	 * (mm/gup.c: populate_vma_page_range). */
-	if ((flags & (MAP_POPULATE | MAP_LOCKED)) && (vm & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+	/* MAP_POPULATE (unless MAP_NONBLOCK) and MAP_LOCKED's mlock fault the
+	 * pages in; private writable ones with write faults, which attach an
+	 * anon_vma (mm/mmap.c: do_mmap's populate, mm/gup.c:
+	 * populate_vma_page_range). */
+	if (((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (vm & VM_LOCKED)) &&
+	    (vm & (VM_WRITE | VM_SHARED)) == VM_WRITE)
 		vma_anon_vma_prepare(t->mm, placed);
 	return (int64_t)addr;
 }

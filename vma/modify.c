@@ -206,11 +206,12 @@ int vma_map_new(struct mm *mm, struct vma *nv, struct vma **out)
 
 /* Whether b's anon_vma could serve a (adjacent, a below b): the same
  * file, contiguous offsets, and flags equal apart from the access bits
- * (mm/rmap.c: anon_vma_compatible). */
+ * and the sticky ones (mm/rmap.c: anon_vma_compatible; a guarded VMA
+ * shares its neighbour's anon_vma, as conform showed on 6.18.44). */
 static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->file == b->file &&
-	       !((a->flags ^ b->flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->flags ^ b->flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
 	       b->pgoff == a->pgoff + pages(b->start - a->start);
 }
 
