@@ -19,8 +19,26 @@ const struct profile profile_linux_6_18 = {
 	.max_map_count = DEFAULT_MAX_MAP_COUNT,
 };
 
+/* 6.18 with the seal check of 6.10-6.11: a separate walk of the whole
+ * range before the operation (mm/mseal.c: can_modify_mm and
+ * can_modify_mm_madv), refusing with nothing changed. Only that rule
+ * differs; it exists to compare the two designs (bench/). */
+const struct profile profile_linux_6_18_prewalk = {
+	.name = "linux-6.18-prewalk",
+	.description = "linux-6.18 with the 6.10-6.11 pre-walk seal check (can_modify_mm)",
+	.has_mseal = true,
+	.seal_check = SEAL_CHECK_PREWALK,
+	.madvise_anon_means_no_vm_ops = true,
+	.guard_install_is_discard = true,
+	.mremap_multi_vma = true,
+	.cpu_has_pku = false,
+	.mmap_min_addr = 0x10000,
+	.max_map_count = DEFAULT_MAX_MAP_COUNT,
+};
+
 static const struct profile *const profiles[] = {
 	&profile_linux_6_18,
+	&profile_linux_6_18_prewalk,
 	NULL,
 };
 

@@ -44,6 +44,7 @@ struct profile {
 };
 
 extern const struct profile profile_linux_6_18;
+extern const struct profile profile_linux_6_18_prewalk;
 
 /* The profile called `name`, or NULL. */
 const struct profile *profile_find(const char *name);

@@ -110,14 +110,15 @@ static int64_t do_mprotect_pkey(struct task *t, uint64_t start, uint64_t len, ui
 	if (pkey != -1 && !(t->profile->cpu_has_pku && pkey >= 0 && pkey < 16 &&
 			    (t->mm->pkeys_allocated & (1u << pkey))))
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mprotect.c: do_mprotect_pkey: pkey not allocated");
+	/* 6.10-6.11 walked the range for seals before looking at anything. */
+	if (t->profile->seal_check == SEAL_CHECK_PREWALK && mm_range_has_sealed(t, start, end))
+		return -EPERM;
 	err = first_vma(t, &start, end, grows & PROT_GROWSDOWN, &vma);
 	if (err)
 		return err;
 	/* x86 has no stacks growing up: refused once a VMA is found. */
 	if (grows & PROT_GROWSUP)
 		return refuse(&t->refusal, EINVAL, vma, "mm/mprotect.c: PROT_GROWSUP: no VM_GROWSUP on x86");
-	if (t->profile->seal_check == SEAL_CHECK_PREWALK && mm_range_has_sealed(t, start, end))
-		return -EPERM;
 
 	tmp = vma->start;
 	while (vma && vma->start < end) {

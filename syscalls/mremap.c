@@ -352,6 +352,9 @@ int64_t sys_mremap(struct task *t, uint64_t old_addr, uint64_t old_len, uint64_t
 	err = check_params(&r);
 	if (err)
 		return err;
+	if (t->profile->seal_check == SEAL_CHECK_PREWALK &&
+	    mm_range_has_sealed(t, r.addr, r.addr + (r.old_len ? r.old_len : 1)))
+		return -EPERM;
 	if (t->profile->mremap_multi_vma && (flags & MREMAP_FIXED) && r.old_len == r.new_len)
 		return remap_move(&r);
 	r.vma = mm_vma_lookup(t->mm, r.addr);

@@ -10,6 +10,7 @@
 #define MMSIM_VMA_REFUSAL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "vma/vma.h"
 
@@ -29,7 +30,7 @@ struct refusal {
 static inline void refusal_clear(struct refusal *r)
 {
 	if (r)
-		*r = (struct refusal){ 0 };
+		memset(r, 0, sizeof(*r));
 }
 
 /* Record err and rule (and vma when not NULL) in r (may be NULL); returns
@@ -37,7 +38,9 @@ static inline void refusal_clear(struct refusal *r)
 static inline int refuse(struct refusal *r, int err, const struct vma *vma, const char *rule)
 {
 	if (r) {
-		*r = (struct refusal){ .err = err, .rule = rule };
+		refusal_clear(r);
+		r->err = err;
+		r->rule = rule;
 		if (vma) {
 			r->has_vma = true;
 			r->start = vma->start;
