@@ -4,19 +4,23 @@
 
 #include "core/mm.h"
 
+/* The 6.18 rules both profiles share. vm.mmap_min_addr is 4096 here but
+ * CONFIG_LSM_MMAP_MIN_ADDR is 65536, and the larger wins
+ * (security/min_addr.c: update_mmap_min_addr). */
+#define LINUX_6_18_RULES                         \
+	.has_mseal = true,                       \
+	.madvise_anon_means_no_vm_ops = true,    \
+	.guard_install_is_discard = true,        \
+	.mremap_multi_vma = true,                \
+	.cpu_has_pku = false,                    \
+	.mmap_min_addr = 0x10000,                \
+	.max_map_count = DEFAULT_MAX_MAP_COUNT
+
 const struct profile profile_linux_6_18 = {
 	.name = "linux-6.18",
 	.description = "Linux 6.18 on x86_64 without protection keys, as checked on 6.18.44",
-	.has_mseal = true,
 	.seal_check = SEAL_CHECK_IN_WALK,
-	.madvise_anon_means_no_vm_ops = true,
-	.guard_install_is_discard = true,
-	.mremap_multi_vma = true,
-	.cpu_has_pku = false,
-	/* vm.mmap_min_addr is 4096, CONFIG_LSM_MMAP_MIN_ADDR 65536: the larger
-	 * wins (security/min_addr.c: update_mmap_min_addr). */
-	.mmap_min_addr = 0x10000,
-	.max_map_count = DEFAULT_MAX_MAP_COUNT,
+	LINUX_6_18_RULES,
 };
 
 /* 6.18 with the seal check of 6.10-6.11: a separate walk of the whole
@@ -26,14 +30,8 @@ const struct profile profile_linux_6_18 = {
 const struct profile profile_linux_6_18_prewalk = {
 	.name = "linux-6.18-prewalk",
 	.description = "linux-6.18 with the 6.10-6.11 pre-walk seal check (can_modify_mm)",
-	.has_mseal = true,
 	.seal_check = SEAL_CHECK_PREWALK,
-	.madvise_anon_means_no_vm_ops = true,
-	.guard_install_is_discard = true,
-	.mremap_multi_vma = true,
-	.cpu_has_pku = false,
-	.mmap_min_addr = 0x10000,
-	.max_map_count = DEFAULT_MAX_MAP_COUNT,
+	LINUX_6_18_RULES,
 };
 
 static const struct profile *const profiles[] = {
