@@ -4,5 +4,6 @@
 #define MMSIM_VERSION "0.1.0"
 
 int cli_demo(int argc, char **argv);
+int cli_conform(int argc, char **argv);
 
 #endif

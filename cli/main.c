@@ -13,7 +13,7 @@ static void usage(FILE *out)
 	      "  demo               build an address space, seal part of it, try operations,\n"
 	      "                     and print each result and the final /proc/PID/maps\n"
 	      "  replay TRACE       check an strace log against the model (not built yet)\n"
-	      "  conform            compare the model with the live kernel (not built yet)\n"
+	      "  conform --area mm  compare the model with the live kernel on random sequences\n"
 	      "  record -- CMD      record a trace for replay (not built yet)\n"
 	      "  version            print the version, profile and allocator\n"
 	      "\n"
@@ -35,7 +35,9 @@ int main(int argc, char **argv)
 		printf("mmsim %s (profile linux-6.18, allocator %s)\n", MMSIM_VERSION, MMSIM_ALLOCATOR);
 		return 0;
 	}
-	if (!strcmp(cmd, "replay") || !strcmp(cmd, "conform") || !strcmp(cmd, "record")) {
+	if (!strcmp(cmd, "conform"))
+		return cli_conform(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay") || !strcmp(cmd, "record")) {
 		fprintf(stderr, "mmsim: '%s' is not built yet\n", cmd);
 		return 2;
 	}

@@ -1,0 +1,158 @@
+/* A forked child that reports through a pipe, in records, under a
+ * deadline: the plumbing of both conform runners (conform_internal.h).
+ *
+ *   parent                         child
+ *   pipe2, fork ----------------> fn(ctx, write end): conform_send()...
+ *   poll + read until EOF  <----- _exit(0)
+ *   deadline passed: SIGKILL
+ *   waitpid
+ */
+#include "syscalls/conform_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(3);   /* the parent is gone */
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void conform_send(int fd, uint32_t kind, uint32_t idx, int64_t a, int64_t b, const char *text,
+		  size_t len)
+{
+	struct conform_rec r = { kind, idx, a, b, text ? len : 0 };
+
+	write_all(fd, &r, sizeof(r));
+	if (text && len)
+		write_all(fd, text, len);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Everything the child writes, until EOF or the deadline. */
+static int slurp(int fd, long deadline, struct conform_child *res)
+{
+	size_t cap = 1 << 16;
+
+	res->buf = malloc(cap);
+	if (!res->buf)
+		return -ENOMEM;
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		long left = deadline - now_ms();
+		int rc;
+
+		if (left <= 0) {
+			res->timed_out = true;
+			return 0;
+		}
+		rc = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+		if (rc <= 0)
+			continue;
+		if (res->len == cap) {
+			char *b = realloc(res->buf, cap * 2);
+
+			if (!b)
+				return -ENOMEM;
+			res->buf = b;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, res->buf + res->len, cap - res->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return 0;
+		res->len += (size_t)n;
+	}
+}
+
+int conform_child_run(void (*fn)(void *ctx, int fd), void *ctx, long timeout_ms,
+		      struct conform_child *res)
+{
+	int fds[2], rc;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -errno;
+	fflush(NULL);   /* nothing buffered twice */
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		fn(ctx, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	rc = slurp(fds[0], now_ms() + timeout_ms, res);
+	close(fds[0]);
+	if (res->timed_out || rc)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &res->status, 0) < 0 && errno == EINTR)
+		;
+	if (rc) {
+		free(res->buf);
+		res->buf = NULL;
+	}
+	return rc;
+}
+
+bool conform_next_rec(const struct conform_child *res, size_t *pos, struct conform_rec *r,
+		      const char **text)
+{
+	if (*pos + sizeof(*r) > res->len)
+		return false;
+	memcpy(r, res->buf + *pos, sizeof(*r));
+	if (r->len > res->len - *pos - sizeof(*r))
+		return false;   /* cut short: the child died while writing */
+	*text = res->buf + *pos + sizeof(*r);
+	*pos += sizeof(*r) + r->len;
+	return true;
+}
+
+char *conform_strndup(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
