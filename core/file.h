@@ -31,6 +31,7 @@ struct inode {
 	unsigned dev_major, dev_minor;
 	uint64_t ino;
 	char *path;        /* as /proc/PID/maps prints it, escapes already applied */
+	uint64_t size;     /* bytes: pages at or past the end are a SIGBUS to touch */
 };
 
 /* Open-file access mode bits (FMODE_READ/FMODE_WRITE in the kernel). */

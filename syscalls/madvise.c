@@ -215,6 +215,9 @@ static int64_t populate(struct task *t, uint64_t start, uint64_t end, bool write
 			return refuse(&t->refusal, EINVAL, vma, "mm/madvise.c: madvise_populate: access not allowed");
 		stop = vma->end < end ? vma->end : end;
 		guard = guards_first_in(&t->mm->guards, start, stop);
+		/* A page past the end of a shmem object faults like a guard. */
+		if (vma_object_end(vma) < guard)
+			guard = vma_object_end(vma) > start ? vma_object_end(vma) : start;
 		/* Pages before a guard are faulted in. */
 		if (write && guard > start && !(vma->flags & VM_SHARED))
 			vma_anon_vma_prepare(t->mm, vma);

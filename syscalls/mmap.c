@@ -79,7 +79,8 @@ static bool accountable(vm_flags_t vm)
 	return (vm & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
-static struct file *shmem_anon_file(void)
+/* mm/shmem.c: shmem_zero_setup: an object exactly the mapping's size. */
+static struct file *shmem_anon_file(uint64_t size)
 {
 	struct inode *inode = inode_new(INODE_SHMEM_ANON, 0, 1, next_shmem_ino++,
 					"/dev/zero (deleted)");
@@ -87,6 +88,7 @@ static struct file *shmem_anon_file(void)
 
 	if (!inode)
 		return NULL;
+	inode->size = size;
 	file = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
 	inode_put(inode);
 	return file;
@@ -108,7 +110,7 @@ static int64_t map_region(struct task *t, uint64_t addr, uint64_t len, vm_flags_
 	if (accountable(vm))
 		vm |= VM_ACCOUNT;
 	if (vm & VM_SHARED) {
-		file = shmem_anon_file();
+		file = shmem_anon_file(len);
 		if (!file)
 			return -ENOMEM;
 	}

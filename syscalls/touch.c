@@ -61,6 +61,8 @@ int64_t sys_touch(struct task *t, uint64_t addr, bool write)
 		return refuse(&t->refusal, EFAULT, vma, "a guard marker (MADV_GUARD_INSTALL) holds the page (SIGSEGV)");
 	if (!(vma->flags & (write ? VM_WRITE : VM_ACCESS_FLAGS)))
 		return refuse(&t->refusal, EFAULT, vma, "the VMA does not allow the access (SIGSEGV)");
+	if (vma_beyond_object(vma, addr))
+		return refuse(&t->refusal, EFAULT, vma, "mm/shmem.c: shmem_fault: past the end of the object (SIGBUS)");
 	if (write && !(vma->flags & VM_SHARED))
 		vma_anon_vma_prepare(t->mm, vma);
 	return 0;

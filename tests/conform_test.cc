@@ -889,7 +889,7 @@ TEST(ConformReplay, BrkRegrowsTheVmaThatStartsBelowTheHeap)
 // Growing a shared anonymous mapping with mremap leaves its shmem object at
 // the size mmap gave it: a page past the object's end raises SIGBUS
 // (conform's EFAULT), and MADV_POPULATE_READ there fails with EFAULT.
-TEST(ConformReplay, DISABLED_SharedMemoryGrownByMremapEndsAtItsObject)
+TEST(ConformReplay, SharedMemoryGrownByMremapEndsAtItsObject)
 {
 	ExpectAgreement("window 0x400000000000 256\n"
 			"mmap(0x40000004e000, 0x2000, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x40000004e000\n"

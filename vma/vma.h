@@ -98,6 +98,30 @@ static inline bool vma_anon_vmas_agree(const struct vma *a, const struct vma *b)
 	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
 }
 
+/* Where, inside vma, the shmem object it maps ends (UINT64_MAX: not
+ * inside it): a fault at or above that is a SIGBUS (mm/shmem.c:
+ * shmem_fault). mremap can grow a shared mapping beyond its object; the
+ * object does not grow with it. */
+static inline uint64_t vma_object_end(const struct vma *vma)
+{
+	const struct inode *inode = vma->file ? vma->file->inode : NULL;
+	uint64_t object_pages;
+
+	if (!inode || (inode->kind != INODE_SHMEM_ANON && inode->kind != INODE_MEMFD))
+		return UINT64_MAX;
+	object_pages = pages(page_align(inode->size));
+	if (object_pages <= vma->pgoff)
+		return vma->start;
+	if (object_pages - vma->pgoff >= pages(vma->end - vma->start))
+		return UINT64_MAX;
+	return vma->start + ((object_pages - vma->pgoff) << PAGE_SHIFT);
+}
+
+static inline bool vma_beyond_object(const struct vma *vma, uint64_t addr)
+{
+	return addr >= vma_object_end(vma);
+}
+
 /* The flags of the VMA that a and b merge into: their own (equal but for
  * the sticky bits), with the sticky bits of both. */
 static inline vm_flags_t vma_merged_flags(const struct vma *a, const struct vma *b)
