@@ -224,12 +224,7 @@ TEST_F(SysMadvise, NonDiscardAdviceAllowedOnSealed)
 		  "22-23:r--p+S 24-25:r--p+S 26-27:r--p+S 28-29:r--p+S 30-31:r--p+S");
 }
 
-// mm/madvise.c: can_madvise_modify — the columns that need a file.
-TEST_F(SysMadvise, SealedFileAndDevZeroColumns)
-{
-	GTEST_SKIP() << "needs the fd table (memfd issue): the private /dev/zero column (EPERM like "
-			"anonymous memory since 6.17), memfd private/shared and file private columns";
-}
+// The columns that need a file are in sys_madvise_matrix_test.cc.
 
 // mm/madvise.c: madvise_update_vma — flag advice on part of a VMA splits
 // it; the opposite advice merges it back; advice that would change no
