@@ -281,6 +281,7 @@ static void gen_mmap(struct gen *g, struct conform_call *c, bool plain)
 		if (chance(g, 1, 30)) flags |= MAP_STACK;
 		if (chance(g, 1, 60)) flags |= MAP_NONBLOCK | MAP_DENYWRITE | MAP_EXECUTABLE;
 		if (chance(g, 1, 60)) flags |= MAP_UNINITIALIZED;
+		if (chance(g, 1, 40)) flags |= MAP_SYNC;
 	}
 	c->arg[0] = hint ? addr_of(g, lo) : 0;
 	c->arg[1] = len_of(g, hi - lo);

@@ -25,11 +25,13 @@ static vm_flags_t prot_to_vm(uint64_t prot)
 	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
 }
 
-/* include/linux/mman.h: calc_vm_flag_bits. */
+/* include/linux/mman.h: calc_vm_flag_bits. MAP_SYNC turns into VM_SYNC
+ * even on anonymous memory (it is only validated for files). */
 static vm_flags_t map_flags_to_vm(uint64_t flags)
 {
 	return ((flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0) |
 	       ((flags & MAP_LOCKED) ? VM_LOCKED : 0) |
+	       ((flags & MAP_SYNC) ? VM_SYNC : 0) |
 	       ((flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
 }
 

@@ -900,4 +900,15 @@ TEST(ConformReplay, SharedMemoryGrownByMremapEndsAtItsObject)
 			"madvise(0x400000028000, 0x1000, MADV_POPULATE_READ) = -1 EFAULT (Bad address)\n");
 }
 
+// include/linux/mman.h: calc_vm_flag_bits turns MAP_SYNC into VM_SYNC
+// (smaps sf) on anonymous memory too, so such a mapping does not merge
+// with a plain neighbour (found by review, not by the generator).
+TEST(ConformReplay, MapSyncOnAnonymousMemoryIsVmSync)
+{
+	ExpectAgreement("window 0x400000000000 64\n"
+			"mmap(0x400000001000, 0x1000, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x400000001000\n"
+			"mmap(0x400000002000, 0x1000, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_SYNC, -1, 0) = 0x400000002000\n"
+			"mmap(0x400000004000, 0x1000, PROT_READ, MAP_SHARED|MAP_FIXED|MAP_ANONYMOUS|MAP_SYNC, -1, 0) = 0x400000004000\n");
+}
+
 }  // namespace

@@ -287,6 +287,22 @@ class SealMremap : public SealPair {};
 class SealMmap : public SealPair {};
 class SealMadvise : public SealPair {};
 
+// mm/mprotect.c: mprotect_fixup in the walk — selftest
+// test_seal_mprotect_partial_mprotect_tail: the first page unsealed, the
+// second sealed; mprotect over both changes the first page, then the
+// sealed one refuses (6.12+: the per-VMA check). Unsealed, both change
+// and merge.
+//   01
+//   AS    mprotect(P0, 2 pages, PROT_READ|PROT_EXEC)
+TEST_P(SealMprotect, PartialMprotectTail)
+{
+	Map(0, 2, RW);
+	MaybeSeal(1, PG);
+	EXPECT_EQ(sys_mprotect(t, P(0), 2 * PG, PROT_READ | PROT_EXEC), Refused(0));
+	Check();
+	EXPECT_EQ(Draw(), Either("0-1:r-xp 1-2:rw-p+S", "0-2:r-xp"));
+}
+
 // mm/mprotect.c: mprotect_fixup — the whole sealed mapping refuses.
 // (selftest test_seal_mprotect)
 TEST_P(SealMprotect, Whole)
@@ -465,6 +481,22 @@ TEST_P(SealMunmap, Whole)
 	EXPECT_EQ(sys_munmap(t, P(0), 4 * PG), Refused(0));
 	Check();
 	EXPECT_EQ(Draw(), Either("0-4:r--p+S", ""));
+}
+
+// mm/vma.c: vms_gather_munmap_vmas — selftest
+// test_seal_munmap_partial_across_vmas: two VMAs, the second sealed; a
+// munmap from inside the first into the second refuses, and the first
+// stays split where the munmap started. Unsealed, the range goes.
+//   0123
+//   AABB  munmap(P1, 2 pages)
+TEST_P(SealMunmap, PartialAcrossVmas)
+{
+	Map(0, 4, RW);
+	Protect(2, 2, R);
+	MaybeSeal(2, 2 * PG);
+	EXPECT_EQ(sys_munmap(t, P(1), 2 * PG), Refused(0));
+	Check();
+	EXPECT_EQ(Draw(), Either("0-1:rw-p 1-2:rw-p 2-4:r--p+S", "0-1:rw-p 3-4:r--p"));
 }
 
 // mm/vma.c: vms_gather_munmap_vmas — selftest test_seal_munmap_two_vma:
