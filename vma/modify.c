@@ -63,13 +63,124 @@ static bool anon_compatible(const struct vma *a, const struct vma *b)
 	return vma_anon_vmas_agree(a, b);
 }
 
+/* The VMA `merged` takes in a neighbour: its range, its page offset when
+ * the neighbour lies below, its sticky flags and, lacking one, its
+ * anon_vma (mm/vma.c: the merge keeps one VMA with the union's range). */
+static void absorb_prev(struct vma *merged, const struct vma *prev)
+{
+	merged->start = prev->start;
+	merged->pgoff = prev->pgoff;
+	merged->flags = vma_merged_flags(merged, prev);
+	if (!merged->anon_vma)
+		merged->anon_vma = prev->anon_vma;
+}
+
+static void absorb_next(struct vma *merged, const struct vma *next)
+{
+	merged->end = next->end;
+	merged->flags = vma_merged_flags(merged, next);
+	if (!merged->anon_vma)
+		merged->anon_vma = next->anon_vma;
+}
+
+/* vma_merge_existing_range's partners for the changed range `middle` of
+ * vma: prev when the range starts where vma starts, next when it ends
+ * where vma ends, each only if it touches and matches; both only when
+ * their anon_vmas agree. */
+static void find_partners(struct mm *mm, const struct vma *vma, const struct vma *middle,
+			  struct vma **prev, struct vma **next)
+{
+	struct store_iter it;
+
+	*prev = *next = NULL;
+	if (middle->start == vma->start) {
+		store_iter_seek(&it, &mm->vmas, vma->start);
+		*prev = store_iter_prev(&it);
+		if (*prev && ((*prev)->end != middle->start || !vma_can_merge(*prev, middle)))
+			*prev = NULL;
+	}
+	if (middle->end == vma->end) {
+		store_iter_seek(&it, &mm->vmas, vma->start);
+		*next = store_iter_next(&it);
+		if (*next && ((*next)->start != middle->end || !vma_can_merge(middle, *next)))
+			*next = NULL;
+	}
+	if (*prev && *next && !anon_compatible(*prev, *next))
+		*next = NULL;
+}
+
+/* Split off the parts of *vma outside [start, end) that no partner takes
+ * in, as split_vma does, each split needing a slot under max_map_count.
+ * On success *vma is the VMA holding the range (perhaps with a part a
+ * partner will take); on failure *out holds start with its old flags. */
+static int split_outside(struct mm *mm, struct vma **vma, uint64_t start, uint64_t end,
+			 bool prev_takes, bool next_takes, struct vma **out)
+{
+	struct vma *lower, *upper;
+	int err;
+
+	if (start > (*vma)->start && !next_takes) {
+		err = split_counted(mm, *vma, start, &lower, &upper);
+		if (err)
+			return err;
+		*vma = upper;
+		*out = upper;
+	}
+	if (end < (*vma)->end && !prev_takes) {
+		err = split_counted(mm, *vma, end, &lower, &upper);
+		if (err) {
+			*out = *vma;
+			return err;
+		}
+		*vma = lower;
+	}
+	return 0;
+}
+
+/* Put middle (merged with its partners) in the place of vma and the
+ * partners, vma keeping the part a partner did not take. */
+static int commit_change(struct mm *mm, struct vma *vma, struct vma *prev, struct vma *next,
+			 struct vma *middle, uint64_t start, uint64_t end)
+{
+	struct vma *old[3], *fresh[3];
+	unsigned nold = 0, nfresh = 0;
+	int err;
+
+	if (prev) {
+		old[nold++] = prev;
+		absorb_prev(middle, prev);
+	}
+	old[nold++] = vma;
+	if (next) {
+		old[nold++] = next;
+		absorb_next(middle, next);
+	}
+	if (start > vma->start)      /* next takes the range: vma keeps its lower part */
+		fresh[nfresh++] = vma_piece(vma, vma->start, start);
+	fresh[nfresh++] = middle;
+	if (end < vma->end)          /* prev takes the range: vma keeps its upper part */
+		fresh[nfresh++] = vma_piece(vma, end, vma->end);
+	for (unsigned k = 0; k < nfresh; k++)
+		if (!fresh[k])
+			goto nomem;
+	err = store_replace(&mm->vmas, old, nold, fresh, nfresh);
+	if (err)
+		goto fail;
+	free_all(old, nold);
+	return 0;
+nomem:
+	err = -ENOMEM;
+fail:
+	for (unsigned k = 0; k < nfresh; k++)
+		if (fresh[k] != middle)
+			vma_free(fresh[k]);
+	return err;
+}
+
 int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
 		     vm_flags_t flags, struct vma_origin origin, struct vma **out)
 {
-	struct store_iter it;
-	struct vma *prev = NULL, *next = NULL, *middle, *lower, *upper;
-	struct vma *old[3], *fresh[3];
-	unsigned nold = 0, nfresh = 0;
+	struct vma *prev, *next, *middle;
 	int err;
 
 	*out = vma;
@@ -80,77 +191,14 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		return -ENOMEM;
 	middle->flags = flags;
 	middle->origin = origin;
-
-	store_iter_seek(&it, &mm->vmas, vma->start);
-	if (start == vma->start) {
-		prev = store_iter_prev(&it);
-		if (prev && (prev->end != start || !vma_can_merge(prev, middle)))
-			prev = NULL;
-		store_iter_seek(&it, &mm->vmas, vma->start);
-	}
-	if (end == vma->end) {
-		next = store_iter_next(&it);
-		if (next && (next->start != end || !vma_can_merge(middle, next)))
-			next = NULL;
-	}
-	if (prev && next && !anon_compatible(prev, next))
-		next = NULL;
-
-	/* Without a merge on a side, the part of vma beyond the range on
-	 * that side must be split off first, as the kernel does. */
-	if (start > vma->start && !(next && end == vma->end)) {
-		err = split_counted(mm, vma, start, &lower, &upper);
-		if (err) {
-			vma_free(middle);
-			return err;
-		}
-		vma = upper;
-		*out = lower;
-	}
-	if (end < vma->end && !(prev && start == vma->start)) {
-		err = split_counted(mm, vma, end, &lower, &upper);
-		if (err) {
-			vma_free(middle);
-			*out = vma;
-			return err;
-		}
-		vma = lower;
-	}
-
-	/* Now vma is the range itself, or a merge partner trims it. */
-	if (prev) {
-		old[nold++] = prev;
-		middle->start = prev->start;
-		middle->pgoff = prev->pgoff;
-		middle->flags = vma_merged_flags(middle, prev);
-		if (!middle->anon_vma)
-			middle->anon_vma = prev->anon_vma;
-	}
-	old[nold++] = vma;
-	if (next) {
-		old[nold++] = next;
-		middle->end = next->end;
-		middle->flags = vma_merged_flags(middle, next);
-		if (!middle->anon_vma)
-			middle->anon_vma = next->anon_vma;
-	}
-	if (start > vma->start)      /* next absorbs the range: vma keeps its lower part */
-		fresh[nfresh++] = vma_piece(vma, vma->start, start);
-	fresh[nfresh++] = middle;
-	if (end < vma->end)          /* prev absorbs the range: vma keeps its upper part */
-		fresh[nfresh++] = vma_piece(vma, end, vma->end);
-	for (unsigned k = 0; k < nfresh; k++) {
-		if (!fresh[k]) {
-			free_all(fresh, nfresh);
-			return -ENOMEM;
-		}
-	}
-	err = store_replace(&mm->vmas, old, nold, fresh, nfresh);
+	find_partners(mm, vma, middle, &prev, &next);
+	err = split_outside(mm, &vma, start, end, prev != NULL, next != NULL, out);
+	if (!err)
+		err = commit_change(mm, vma, prev, next, middle, start, end);
 	if (err) {
-		free_all(fresh, nfresh);
+		vma_free(middle);
 		return err;
 	}
-	free_all(old, nold);
 	*out = middle;
 	return 0;
 }
@@ -180,18 +228,11 @@ int vma_map_new(struct mm *mm, struct vma *nv, struct vma **out)
 		return -ENOMEM;
 	if (prev) {
 		old[nold++] = prev;
-		merged->start = prev->start;
-		merged->pgoff = prev->pgoff;
-		merged->flags = vma_merged_flags(merged, prev);
-		if (!merged->anon_vma)
-			merged->anon_vma = prev->anon_vma;
+		absorb_prev(merged, prev);
 	}
 	if (next) {
 		old[nold++] = next;
-		merged->end = next->end;
-		merged->flags = vma_merged_flags(merged, next);
-		if (!merged->anon_vma)
-			merged->anon_vma = next->anon_vma;
+		absorb_next(merged, next);
 	}
 	err = store_replace(&mm->vmas, old, nold, &merged, 1);
 	if (err) {
