@@ -1,0 +1,66 @@
+#include "sysctl/pidns.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+struct pidns *pidns_new_root(void)
+{
+	struct pidns *ns = calloc(1, sizeof(*ns));
+
+	if (ns)
+		ns->refs = 1;
+	return ns;
+}
+
+struct pidns *pidns_new_child(struct pidns *parent)
+{
+	struct pidns *ns = calloc(1, sizeof(*ns));
+
+	if (!ns)
+		return NULL;
+	ns->refs = 1;
+	ns->parent = parent;
+	ns->level = parent->level + 1;
+	ns->memfd_noexec = pidns_memfd_noexec(parent);
+	pidns_get(parent);
+	return ns;
+}
+
+void pidns_get(struct pidns *ns)
+{
+	ns->refs++;
+}
+
+void pidns_put(struct pidns *ns)
+{
+	while (ns && --ns->refs == 0) {
+		struct pidns *parent = ns->parent;
+
+		free(ns);
+		ns = parent;
+	}
+}
+
+int pidns_memfd_noexec(const struct pidns *ns)
+{
+	int scope = MEMFD_NOEXEC_SCOPE_EXEC;
+
+	for (; ns; ns = ns->parent)
+		if (ns->memfd_noexec > scope)
+			scope = ns->memfd_noexec;
+	return scope;
+}
+
+int pidns_set_memfd_noexec(struct pidns *ns, long value, bool cap_sys_admin)
+{
+	int floor = ns->parent ? pidns_memfd_noexec(ns->parent) : MEMFD_NOEXEC_SCOPE_EXEC;
+
+	if (!cap_sys_admin)
+		return -EPERM;
+	/* The range is [the parent's effective value, 2]: a namespace may
+	 * lower its own value down to that floor, never below it. */
+	if (value < floor || value > MEMFD_NOEXEC_SCOPE_NOEXEC_ENFORCED)
+		return -EINVAL;
+	ns->memfd_noexec = (int)value;
+	return 0;
+}
