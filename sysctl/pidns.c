@@ -1,7 +1,11 @@
 #include "sysctl/pidns.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "sysctl/sysctl_int.h"
 
 struct pidns *pidns_new_root(void)
 {
@@ -63,4 +67,35 @@ int pidns_set_memfd_noexec(struct pidns *ns, long value, bool cap_sys_admin)
 		return -EINVAL;
 	ns->memfd_noexec = (int)value;
 	return 0;
+}
+
+int64_t pidns_write_memfd_noexec(struct pidns *ns, const char *buf, size_t len, uint64_t pos,
+				 bool cap_sys_admin)
+{
+	int floor = ns->parent ? pidns_memfd_noexec(ns->parent) : MEMFD_NOEXEC_SCOPE_EXEC;
+	struct sysctl_write w;
+
+	if (!cap_sys_admin)
+		return -EPERM;
+	/* The handler parses into a copy holding the effective value, and
+	 * stores whatever the copy holds when the write succeeds. */
+	w = sysctl_write_int(buf, len, pos, floor, MEMFD_NOEXEC_SCOPE_NOEXEC_ENFORCED,
+			     pidns_memfd_noexec(ns));
+	if (w.ret >= 0 && w.stored)
+		ns->memfd_noexec = w.value;
+	return w.ret;
+}
+
+size_t pidns_read_memfd_noexec(const struct pidns *ns, char *buf, size_t size, uint64_t pos)
+{
+	char text[16];
+	size_t n = (size_t)snprintf(text, sizeof(text), "%d\n", pidns_memfd_noexec(ns));
+
+	/* proc_dointvec prints nothing for a read that does not start at 0. */
+	if (pos != 0 || size == 0)
+		return 0;
+	if (n > size)
+		n = size;
+	memcpy(buf, text, n);
+	return n;
 }

@@ -16,6 +16,8 @@
 #define MMSIM_SYSCTL_PIDNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +53,16 @@ int pidns_memfd_noexec(const struct pidns *ns);
  * -EPERM without CAP_SYS_ADMIN (in the user namespace owning ns),
  * -EINVAL below the parent's effective value or above 2; else 0. */
 int pidns_set_memfd_noexec(struct pidns *ns, long value, bool cap_sys_admin);
+
+/* A write(2) of buf[0..len) at position pos to /proc/sys/vm/memfd_noexec
+ * by a task of ns: the same parser as every int sysctl, bounds [parent's
+ * effective value, 2]. Returns what write() returns. */
+int64_t pidns_write_memfd_noexec(struct pidns *ns, const char *buf, size_t len, uint64_t pos,
+				 bool cap_sys_admin);
+
+/* A read of it at pos into buf (size bytes): the effective value and a
+ * newline, as proc_dointvec prints it. Returns the bytes read. */
+size_t pidns_read_memfd_noexec(const struct pidns *ns, char *buf, size_t size, uint64_t pos);
 
 #ifdef __cplusplus
 }
