@@ -32,6 +32,11 @@ struct inode {
 	uint64_t ino;
 	char *path;        /* as /proc/PID/maps prints it, escapes already applied */
 	uint64_t size;     /* bytes: pages at or past the end are a SIGBUS to touch */
+	unsigned mode;     /* permission bits (0777 for an executable memfd) */
+	unsigned seals;    /* F_SEAL_* of a shmem inode */
+	/* Shared mappings that may become writable (VM_MAYWRITE): adding a
+	 * write seal waits for none (mm/memfd.c: memfd_wait_for_pins). */
+	unsigned shared_maywrite_maps;
 };
 
 /* Open-file access mode bits (FMODE_READ/FMODE_WRITE in the kernel). */

@@ -1,0 +1,114 @@
+#include "memfd/memfd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EXEC_BITS 0111u
+
+/* mm/memfd.c: sanitize_flags and check_sysctl_memfd_noexec: the flags
+ * after vm.memfd_noexec had its say, or -errno. */
+static int64_t sanitize_flags(const struct pidns *ns, uint64_t flags)
+{
+	uint64_t known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
+	int scope = ns ? pidns_memfd_noexec(ns) : MEMFD_NOEXEC_SCOPE_EXEC;
+
+	if (flags & MFD_HUGETLB)
+		known |= MFD_HUGE_CODE_MASK;
+	if (flags & ~known)
+		return -EINVAL;
+	if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))
+		return -EINVAL;
+	/* Neither flag: the namespace's scope decides. */
+	if (!(flags & (MFD_EXEC | MFD_NOEXEC_SEAL)))
+		flags |= scope >= MEMFD_NOEXEC_SCOPE_NOEXEC_SEAL ? MFD_NOEXEC_SEAL : MFD_EXEC;
+	if (scope == MEMFD_NOEXEC_SCOPE_NOEXEC_ENFORCED && !(flags & MFD_NOEXEC_SEAL))
+		return -EACCES;
+	return (int64_t)flags;
+}
+
+int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags, uint64_t ino,
+		       struct inode **out)
+{
+	char path[MEMFD_NAME_MAX + 32];
+	int64_t sane = sanitize_flags(ns, flags);
+	struct inode *inode;
+
+	if (sane < 0)
+		return (int)sane;
+	if (!name)
+		return -EFAULT;
+	if (strlen(name) > MEMFD_NAME_MAX)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/memfd:%s (deleted)", name);
+	inode = inode_new(INODE_MEMFD, 0, 1, ino, path);
+	if (!inode)
+		return -ENOMEM;
+	/* MFD_NOEXEC_SEAL: not executable, sealed against becoming so, and
+	 * sealing allowed with or without MFD_ALLOW_SEALING. */
+	if (sane & MFD_NOEXEC_SEAL) {
+		inode->mode = 0666;
+		inode->seals = F_SEAL_EXEC;
+	} else {
+		inode->mode = 0777;
+		inode->seals = (sane & MFD_ALLOW_SEALING) ? 0 : F_SEAL_SEAL;
+	}
+	*out = inode;
+	return 0;
+}
+
+static bool is_shmem(const struct inode *inode)
+{
+	return inode->kind == INODE_MEMFD || inode->kind == INODE_SHMEM_ANON;
+}
+
+int memfd_get_seals(const struct inode *inode)
+{
+	return is_shmem(inode) ? (int)inode->seals : -EINVAL;
+}
+
+int memfd_add_seals(struct inode *inode, unsigned file_mode, uint64_t seals)
+{
+	/* The order of mm/memfd.c: memfd_add_seals (and fs/fcntl.c, which
+	 * sends every file type there). */
+	if (!(file_mode & FILE_MODE_WRITE))
+		return -EPERM;
+	if (seals & ~(uint64_t)F_SEAL_ALL)
+		return -EINVAL;
+	if (!is_shmem(inode))
+		return -EINVAL;
+	if (inode->seals & F_SEAL_SEAL)
+		return -EPERM;
+	/* Sealing exec on an executable file seals writes too. */
+	if ((seals & F_SEAL_EXEC) && (inode->mode & EXEC_BITS))
+		seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+	if ((seals & F_SEAL_WRITE) && !(inode->seals & F_SEAL_WRITE) && inode->shared_maywrite_maps)
+		return -EBUSY;
+	inode->seals |= (unsigned)seals;
+	return 0;
+}
+
+int memfd_check_chmod(const struct inode *inode, unsigned mode)
+{
+	if ((inode->seals & F_SEAL_EXEC) && ((mode ^ inode->mode) & EXEC_BITS))
+		return -EPERM;
+	return 0;
+}
+
+int memfd_check_truncate(const struct inode *inode, uint64_t size)
+{
+	if (size < inode->size && (inode->seals & F_SEAL_SHRINK))
+		return -EPERM;
+	if (size > inode->size && (inode->seals & F_SEAL_GROW))
+		return -EPERM;
+	return 0;
+}
+
+int memfd_check_write(const struct inode *inode, uint64_t off, uint64_t len)
+{
+	if (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((inode->seals & F_SEAL_GROW) && off + len > inode->size)
+		return -EPERM;
+	return 0;
+}
