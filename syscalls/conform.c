@@ -30,7 +30,7 @@ bool conform_ret_elsewhere(const struct conform_seq *s, int nr, int64_t ret)
 {
 	struct conform_layout l;
 
-	if (nr != CONFORM_NR_MMAP && nr != CONFORM_NR_MREMAP)
+	if (nr != NR_MMAP && nr != NR_MREMAP)
 		return false;
 	if (ret < 0 && ret >= -4095)
 		return false;

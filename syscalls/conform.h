@@ -39,6 +39,7 @@
 #include <stdio.h>
 
 #include "core/profile.h"
+#include "syscalls/uapi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,20 +64,6 @@ enum {
 	CONFORM_TOUCH = -1, /* touch(addr, read|write): one access, a page fault the first time */
 	CONFORM_FILL = -2,  /* fill(max-K): 1-page mappings in the fill area until
 	                       map_count = max_map_count - K; returns how many */
-};
-
-/* The syscalls conform generates (x86_64 numbers). */
-enum {
-	CONFORM_NR_MMAP = 9,
-	CONFORM_NR_MPROTECT = 10,
-	CONFORM_NR_MUNMAP = 11,
-	CONFORM_NR_BRK = 12,
-	CONFORM_NR_MREMAP = 25,
-	CONFORM_NR_MADVISE = 28,
-	CONFORM_NR_PKEY_MPROTECT = 329,
-	CONFORM_NR_PKEY_ALLOC = 330,
-	CONFORM_NR_PKEY_FREE = 331,
-	CONFORM_NR_MSEAL = 462,
 };
 
 /* One call: the syscall number (or a pseudo-call) and its raw arguments.

@@ -26,18 +26,6 @@
 #include "core/page.h"
 #include "syscalls/uapi.h"
 
-#ifndef MAP_32BIT
-#define MAP_32BIT 0x40
-#endif
-#ifndef MAP_STACK
-#define MAP_STACK 0x20000
-#endif
-#ifndef PROT_GROWSDOWN
-#define PROT_GROWSDOWN 0x01000000
-#endif
-#ifndef PROT_GROWSUP
-#define PROT_GROWSUP 0x02000000
-#endif
 
 uint64_t conform_mix(uint64_t x)
 {
@@ -262,7 +250,7 @@ static void gen_mmap(struct gen *g, struct conform_call *c, bool plain)
 	int lo = pick_page(g), hi = pick_end(g, lo, g->W);
 	bool hint = true;
 
-	c->nr = CONFORM_NR_MMAP;
+	c->nr = NR_MMAP;
 	type = (uint64_t[]){ MAP_PRIVATE, MAP_SHARED, MAP_DROPPABLE }[plain ? 0 : PICK(g, 84, 12, 4)];
 	flags = type | MAP_ANONYMOUS;
 	switch (plain ? PICK(g, 60, 40) : PICK(g, 40, 24, 3, 24, 6, 3)) {
@@ -323,7 +311,7 @@ static void gen_munmap(struct gen *g, struct conform_call *c)
 	int lo, hi;
 
 	pick_range(g, &lo, &hi);
-	c->nr = CONFORM_NR_MUNMAP;
+	c->nr = NR_MUNMAP;
 	c->arg[0] = addr_of(g, lo);
 	c->arg[1] = len_of(g, hi - lo);
 	mark(g, lo, hi);
@@ -342,7 +330,7 @@ static void gen_mprotect(struct gen *g, struct conform_call *c, bool pkey)
 	int lo, hi;
 
 	pick_range(g, &lo, &hi);
-	c->nr = pkey ? CONFORM_NR_PKEY_MPROTECT : CONFORM_NR_MPROTECT;
+	c->nr = pkey ? NR_PKEY_MPROTECT : NR_MPROTECT;
 	c->arg[0] = addr_of(g, lo);
 	c->arg[1] = len_of(g, hi - lo);
 	c->arg[2] = pick_prot(g);
@@ -374,7 +362,7 @@ static void gen_madvise(struct gen *g, struct conform_call *c)
 	int lo, hi;
 
 	pick_range(g, &lo, &hi);
-	c->nr = CONFORM_NR_MADVISE;
+	c->nr = NR_MADVISE;
 	c->arg[0] = addr_of(g, lo);
 	c->arg[1] = len_of(g, hi - lo);
 	switch (PICK(g, 42, 26, g->o->feat.guard ? 9 : 0, 19, 4)) {
@@ -399,7 +387,7 @@ static void gen_mseal(struct gen *g, struct conform_call *c)
 	int lo, hi;
 
 	pick_range(g, &lo, &hi);
-	c->nr = CONFORM_NR_MSEAL;
+	c->nr = NR_MSEAL;
 	c->arg[0] = addr_of(g, lo);
 	c->arg[1] = len_of(g, hi - lo);
 	mark(g, lo, hi);
@@ -418,7 +406,7 @@ static void gen_mremap(struct gen *g, struct conform_call *c)
 	int old = pick_page(g), room = g->W - old, olen, nlen, dest = -1;
 	uint64_t flags = 0;
 
-	c->nr = CONFORM_NR_MREMAP;
+	c->nr = NR_MREMAP;
 	olen = pick_end(g, old, g->W) - old;
 	switch (PICK(g, 14, 22, 6, 30, 14, 6)) {
 	case 0: /* shrink in place */
@@ -504,7 +492,7 @@ static void gen_brk(struct gen *g, struct conform_call *c)
 {
 	static const uint64_t wild[] = { 0, 0x1000, TASK_SIZE + PAGE_SIZE, UINT64_MAX };
 
-	c->nr = CONFORM_NR_BRK;
+	c->nr = NR_BRK;
 	if (g->heap < 0 || chance(g, 1, 8)) {
 		c->arg[0] = wild[below(g, 4)];
 		return;
@@ -524,11 +512,11 @@ static void gen_brk(struct gen *g, struct conform_call *c)
 static void gen_pkey(struct gen *g, struct conform_call *c)
 {
 	if (chance(g, 1, 2)) {
-		c->nr = CONFORM_NR_PKEY_ALLOC;
+		c->nr = NR_PKEY_ALLOC;
 		c->arg[0] = chance(g, 5, 6) ? 0 : 1;
 		c->arg[1] = (uint64_t[]){ 0, 1, 2, 3, 4 }[PICK(g, 4, 2, 2, 1, 1)];
 	} else {
-		c->nr = CONFORM_NR_PKEY_FREE;
+		c->nr = NR_PKEY_FREE;
 		c->arg[0] = (uint64_t)(int64_t)(int[]){ 1, 0, 2, 15, 16, -1 }[below(g, 6)];
 	}
 }

@@ -423,7 +423,7 @@ static void unmap_elsewhere(struct child *ch, const struct conform_call *c, int6
 
 	if (!conform_ret_elsewhere(ch->s, c->nr, ret))
 		return;
-	len = page_align(c->nr == CONFORM_NR_MMAP ? c->arg[1] : c->arg[2]);
+	len = page_align(c->nr == NR_MMAP ? c->arg[1] : c->arg[2]);
 	syscall(SYS_munmap, (uint64_t)ret, len);
 }
 
@@ -864,7 +864,7 @@ static bool probe_pku(void)
 	if (pid < 0)
 		return false;
 	if (pid == 0)
-		_exit(syscall(CONFORM_NR_PKEY_ALLOC, 0UL, 0UL) >= 0 ? 0 : 1);
+		_exit(syscall(NR_PKEY_ALLOC, 0UL, 0UL) >= 0 ? 0 : 1);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -946,7 +946,7 @@ int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char 
 	}
 
 	/* mseal(0, 0, 0) is 0 where the syscall exists: len 0 looks at nothing */
-	env->feat.mseal = syscall(CONFORM_NR_MSEAL, 0UL, 0UL, 0UL) == 0;
+	env->feat.mseal = syscall(NR_MSEAL, 0UL, 0UL, 0UL) == 0;
 
 	/* MADV_GUARD_INSTALL on a private anonymous page: 0 from 6.13 */
 	r = syscall(SYS_mmap, l.win_lo, PAGE_SIZE, PROT_READ | PROT_WRITE,

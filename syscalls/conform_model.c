@@ -93,25 +93,25 @@ static int64_t dispatch(struct task *t, const struct conform_call *c, uint64_t *
 	const uint64_t *a = c->arg;
 
 	switch (c->nr) {
-	case CONFORM_NR_MMAP:
+	case NR_MMAP:
 		return sys_mmap(t, a[0], a[1], a[2], a[3], (int64_t)a[4], a[5]);
-	case CONFORM_NR_MUNMAP:
+	case NR_MUNMAP:
 		return sys_munmap(t, a[0], a[1]);
-	case CONFORM_NR_MPROTECT:
+	case NR_MPROTECT:
 		return sys_mprotect(t, a[0], a[1], a[2]);
-	case CONFORM_NR_PKEY_MPROTECT:
+	case NR_PKEY_MPROTECT:
 		return sys_pkey_mprotect(t, a[0], a[1], a[2], (int64_t)a[3]);
-	case CONFORM_NR_PKEY_ALLOC:
+	case NR_PKEY_ALLOC:
 		return sys_pkey_alloc(t, a[0], a[1]);
-	case CONFORM_NR_PKEY_FREE:
+	case NR_PKEY_FREE:
 		return sys_pkey_free(t, (int64_t)a[0]);
-	case CONFORM_NR_MREMAP:
+	case NR_MREMAP:
 		return sys_mremap(t, a[0], a[1], a[2], a[3], a[4]);
-	case CONFORM_NR_MADVISE:
+	case NR_MADVISE:
 		return sys_madvise(t, a[0], a[1], (int64_t)a[2]);
-	case CONFORM_NR_BRK:
+	case NR_BRK:
 		return sys_brk(t, a[0]);
-	case CONFORM_NR_MSEAL:
+	case NR_MSEAL:
 		return sys_mseal(t, a[0], a[1], a[2]);
 	case CONFORM_TOUCH:
 		return sys_touch(t, a[0], a[1] != 0);
@@ -222,7 +222,7 @@ static void model_child(void *arg, int fd)
 		ret = dispatch(&t, c, &fill_next, &l, env->max_map_count);
 		if (conform_ret_elsewhere(s, c->nr, ret))
 			sys_munmap(&t, (uint64_t)ret,
-				   page_align(c->nr == CONFORM_NR_MMAP ? c->arg[1] : c->arg[2]));
+				   page_align(c->nr == NR_MMAP ? c->arg[1] : c->arg[2]));
 		if (t.refusal.err && t.refusal.rule)
 			conform_send(fd, REC_RULE, (uint32_t)i, 0, 0, t.refusal.rule,
 				     strlen(t.refusal.rule));

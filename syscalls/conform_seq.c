@@ -27,20 +27,8 @@
 #include "core/page.h"
 #include "syscalls/uapi.h"
 
-#ifndef MAP_32BIT
-#define MAP_32BIT 0x40
-#endif
 #ifndef MAP_HUGETLB
 #define MAP_HUGETLB 0x40000
-#endif
-#ifndef MAP_STACK
-#define MAP_STACK 0x20000
-#endif
-#ifndef PROT_GROWSDOWN
-#define PROT_GROWSDOWN 0x01000000
-#endif
-#ifndef PROT_GROWSUP
-#define PROT_GROWSUP 0x02000000
 #endif
 
 /* ---- sequences ---------------------------------------------------------- */
@@ -107,9 +95,9 @@ void conform_seq_relocate(struct conform_seq *s, uint64_t new_base)
 	for (size_t i = 0; i < s->n; i++) {
 		struct conform_call *c = &s->calls[i];
 		/* which arguments are addresses: bit k for arg[k] */
-		unsigned addrs = c->nr == CONFORM_NR_MREMAP ? 0x11 : 0x1;
+		unsigned addrs = c->nr == NR_MREMAP ? 0x11 : 0x1;
 
-		if (c->nr == CONFORM_NR_PKEY_ALLOC || c->nr == CONFORM_NR_PKEY_FREE ||
+		if (c->nr == NR_PKEY_ALLOC || c->nr == NR_PKEY_FREE ||
 		    c->nr == CONFORM_FILL)
 			continue;
 		for (unsigned k = 0; k < 6; k++)
@@ -184,16 +172,16 @@ static const struct sym touch_syms[] = {
 const char *conform_call_name(int nr)
 {
 	switch (nr) {
-	case CONFORM_NR_MMAP: return "mmap";
-	case CONFORM_NR_MPROTECT: return "mprotect";
-	case CONFORM_NR_MUNMAP: return "munmap";
-	case CONFORM_NR_BRK: return "brk";
-	case CONFORM_NR_MREMAP: return "mremap";
-	case CONFORM_NR_MADVISE: return "madvise";
-	case CONFORM_NR_PKEY_MPROTECT: return "pkey_mprotect";
-	case CONFORM_NR_PKEY_ALLOC: return "pkey_alloc";
-	case CONFORM_NR_PKEY_FREE: return "pkey_free";
-	case CONFORM_NR_MSEAL: return "mseal";
+	case NR_MMAP: return "mmap";
+	case NR_MPROTECT: return "mprotect";
+	case NR_MUNMAP: return "munmap";
+	case NR_BRK: return "brk";
+	case NR_MREMAP: return "mremap";
+	case NR_MADVISE: return "madvise";
+	case NR_PKEY_MPROTECT: return "pkey_mprotect";
+	case NR_PKEY_ALLOC: return "pkey_alloc";
+	case NR_PKEY_FREE: return "pkey_free";
+	case NR_MSEAL: return "mseal";
 	case CONFORM_TOUCH: return "touch";
 	case CONFORM_FILL: return "fill";
 	default: return NULL;
@@ -203,9 +191,9 @@ const char *conform_call_name(int nr)
 static int nr_of_name(const char *name, size_t len)
 {
 	static const int nrs[] = {
-		CONFORM_NR_MMAP, CONFORM_NR_MPROTECT, CONFORM_NR_MUNMAP, CONFORM_NR_BRK,
-		CONFORM_NR_MREMAP, CONFORM_NR_MADVISE, CONFORM_NR_PKEY_MPROTECT,
-		CONFORM_NR_PKEY_ALLOC, CONFORM_NR_PKEY_FREE, CONFORM_NR_MSEAL,
+		NR_MMAP, NR_MPROTECT, NR_MUNMAP, NR_BRK,
+		NR_MREMAP, NR_MADVISE, NR_PKEY_MPROTECT,
+		NR_PKEY_ALLOC, NR_PKEY_FREE, NR_MSEAL,
 		CONFORM_TOUCH, CONFORM_FILL,
 	};
 
@@ -316,7 +304,7 @@ size_t conform_call_format(const struct conform_call *c, char *buf, size_t size)
 	}
 	put(&o, "%s(", name);
 	switch (c->nr) {
-	case CONFORM_NR_MMAP:
+	case NR_MMAP:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
@@ -327,30 +315,30 @@ size_t conform_call_format(const struct conform_call *c, char *buf, size_t size)
 		put(&o, ", %" PRId64 ", ", (int64_t)a[4]);
 		put_hex(&o, a[5]);
 		break;
-	case CONFORM_NR_MUNMAP:
+	case NR_MUNMAP:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
 		break;
-	case CONFORM_NR_MPROTECT:
-	case CONFORM_NR_PKEY_MPROTECT:
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
 		put(&o, ", ");
 		put_bits(&o, a[2], prot_syms, "PROT_NONE");
-		if (c->nr == CONFORM_NR_PKEY_MPROTECT)
+		if (c->nr == NR_PKEY_MPROTECT)
 			put(&o, ", %" PRId64, (int64_t)a[3]);
 		break;
-	case CONFORM_NR_PKEY_ALLOC:
+	case NR_PKEY_ALLOC:
 		put_hex(&o, a[0]);
 		put(&o, ", ");
 		put_bits(&o, a[1], pkey_syms, "0");
 		break;
-	case CONFORM_NR_PKEY_FREE:
+	case NR_PKEY_FREE:
 		put(&o, "%" PRId64, (int64_t)a[0]);
 		break;
-	case CONFORM_NR_MREMAP:
+	case NR_MREMAP:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
@@ -361,17 +349,17 @@ size_t conform_call_format(const struct conform_call *c, char *buf, size_t size)
 		put(&o, ", ");
 		put_addr(&o, a[4]);
 		break;
-	case CONFORM_NR_MADVISE:
+	case NR_MADVISE:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
 		put(&o, ", ");
 		put_advice(&o, a[2]);
 		break;
-	case CONFORM_NR_BRK:
+	case NR_BRK:
 		put_addr(&o, a[0]);
 		break;
-	case CONFORM_NR_MSEAL:
+	case NR_MSEAL:
 		put_addr(&o, a[0]);
 		put(&o, ", ");
 		put_hex(&o, a[1]);
@@ -404,7 +392,7 @@ size_t conform_ret_format(int nr, int64_t ret, char *buf, size_t size)
 
 	if (size)
 		buf[0] = '\0';
-	if (ret < 0 && ret >= -4095 && nr != CONFORM_NR_BRK) {
+	if (ret < 0 && ret >= -4095 && nr != NR_BRK) {
 		int e = (int)-ret;
 		const char *name = strerrorname_np(e);
 
@@ -412,9 +400,9 @@ size_t conform_ret_format(int nr, int64_t ret, char *buf, size_t size)
 		return o.len;
 	}
 	switch (nr) {
-	case CONFORM_NR_MMAP:
-	case CONFORM_NR_MREMAP:
-	case CONFORM_NR_BRK:
+	case NR_MMAP:
+	case NR_MREMAP:
+	case NR_BRK:
 		put(&o, " = %#" PRIx64, (uint64_t)ret);
 		break;
 	default:
@@ -643,26 +631,26 @@ int conform_call_parse(const char *line, struct conform_call *c, char *err, size
 	p.pos += n;
 	expect(&p, '(');
 	switch (c->nr) {
-	case CONFORM_NR_MMAP:
+	case NR_MMAP:
 		nargs = 6;
 		args[2] = prot_syms;
 		args[3] = map_syms;
 		extra = map_type_syms;
 		break;
-	case CONFORM_NR_MUNMAP: nargs = 2; break;
-	case CONFORM_NR_MPROTECT: nargs = 3; args[2] = prot_syms; break;
-	case CONFORM_NR_PKEY_MPROTECT: nargs = 4; args[2] = prot_syms; break;
-	case CONFORM_NR_PKEY_ALLOC: nargs = 2; args[1] = pkey_syms; break;
-	case CONFORM_NR_PKEY_FREE: nargs = 1; break;
-	case CONFORM_NR_MREMAP: nargs = 5; args[3] = mremap_syms; break;
-	case CONFORM_NR_MADVISE: nargs = 3; args[2] = advice_syms; break;
-	case CONFORM_NR_BRK: nargs = 1; break;
-	case CONFORM_NR_MSEAL: nargs = 3; break;
+	case NR_MUNMAP: nargs = 2; break;
+	case NR_MPROTECT: nargs = 3; args[2] = prot_syms; break;
+	case NR_PKEY_MPROTECT: nargs = 4; args[2] = prot_syms; break;
+	case NR_PKEY_ALLOC: nargs = 2; args[1] = pkey_syms; break;
+	case NR_PKEY_FREE: nargs = 1; break;
+	case NR_MREMAP: nargs = 5; args[3] = mremap_syms; break;
+	case NR_MADVISE: nargs = 3; args[2] = advice_syms; break;
+	case NR_BRK: nargs = 1; break;
+	case NR_MSEAL: nargs = 3; break;
 	case CONFORM_TOUCH: nargs = 2; args[1] = touch_syms; break;
 	case CONFORM_FILL: nargs = 1; break;
 	}
 	/* strace prints mremap's new address only when it is used */
-	min_args = c->nr == CONFORM_NR_MREMAP ? 4 : nargs;
+	min_args = c->nr == NR_MREMAP ? 4 : nargs;
 	for (unsigned i = 0; i < nargs && !p.failed; i++) {
 		if (i > 0) {
 			if (i >= min_args && (skip_ws(&p), p.s[p.pos] == ')'))
@@ -843,7 +831,7 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 	if (why)
 		*why = NULL;
 	switch (c->nr) {
-	case CONFORM_NR_MMAP: {
+	case NR_MMAP: {
 		uint64_t flags = a[3];
 
 		/* do_mmap's order (semantics reference 3.1): offset, fd, length */
@@ -873,7 +861,7 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return true;
 		return unsafe(why, "a hint must be 0 or inside the window");
 	}
-	case CONFORM_NR_MUNMAP:
+	case NR_MUNMAP:
 		/* mm/mmap.c: __vm_munmap -> do_vmi_munmap's checks */
 		if ((a[0] & ~PAGE_MASK) || a[0] > TASK_SIZE || a[1] > TASK_SIZE - a[0])
 			return true;
@@ -882,8 +870,8 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return true;
 		return inside(a[0], plen, l.lo, l.hi) ? true
 			: unsafe(why, "munmap beyond the window's margins");
-	case CONFORM_NR_MPROTECT:
-	case CONFORM_NR_PKEY_MPROTECT: {
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT: {
 		uint64_t prot = a[2];
 
 		/* mm/mprotect.c: do_mprotect_pkey's order (reference 5) */
@@ -898,12 +886,12 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return true;                          /* ENOMEM */
 		if (prot & ~(uint64_t)PROT_KNOWN)
 			return true;
-		if (c->nr == CONFORM_NR_PKEY_MPROTECT && (int32_t)a[3] != -1 && !pku)
+		if (c->nr == NR_PKEY_MPROTECT && (int32_t)a[3] != -1 && !pku)
 			return true;                          /* no key is allocated */
 		return inside(a[0], plen, l.lo, l.hi) ? true
 			: unsafe(why, "mprotect beyond the window's margins");
 	}
-	case CONFORM_NR_MADVISE:
+	case NR_MADVISE:
 		if (a[2] == 100 || a[2] == 101)
 			return unsafe(why, "MADV_HWPOISON and MADV_SOFT_OFFLINE act on physical pages");
 		if (!advice_may_be_valid(a[2]) || (a[0] & ~PAGE_MASK) || a[1] == 0)
@@ -913,7 +901,7 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return true;                          /* EINVAL */
 		return inside(a[0], plen, l.lo, l.hi) ? true
 			: unsafe(why, "madvise beyond the window's margins");
-	case CONFORM_NR_MSEAL:
+	case NR_MSEAL:
 		/* mm/mseal.c: do_mseal (reference 2) */
 		if (a[2] || (a[0] & ~PAGE_MASK) || a[1] == 0)
 			return true;
@@ -922,7 +910,7 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return true;
 		return inside(a[0], plen, l.lo, l.hi) ? true
 			: unsafe(why, "mseal beyond the window's margins");
-	case CONFORM_NR_MREMAP: {
+	case NR_MREMAP: {
 		uint64_t flags = a[3], olen = page_align(a[1]), nlen = page_align(a[2]);
 		bool new_addr = flags & (MREMAP_FIXED | MREMAP_DONTUNMAP);
 
@@ -944,7 +932,7 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 			return unsafe(why, "a mapping placed elsewhere must not be larger than the window");
 		return true;
 	}
-	case CONFORM_NR_BRK:
+	case NR_BRK:
 		/* brk() fails below start_brk and when the new end leaves
 		 * TASK_SIZE; in between it may only move inside the window. */
 		if (a[0] < 0x10000 || a[0] > TASK_SIZE)
@@ -952,8 +940,8 @@ bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s
 		if (s->heap && a[0] <= l.win_hi)
 			return true;    /* below the heap it fails; above it stays in the window */
 		return unsafe(why, s->heap ? "brk beyond the window" : "brk without a heap in the window");
-	case CONFORM_NR_PKEY_ALLOC:
-	case CONFORM_NR_PKEY_FREE:
+	case NR_PKEY_ALLOC:
+	case NR_PKEY_FREE:
 		return true;
 	case CONFORM_TOUCH:
 		return inside(a[0] & PAGE_MASK, PAGE_SIZE, l.win_lo, l.win_hi) ? true

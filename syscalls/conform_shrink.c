@@ -20,12 +20,6 @@
 #include "core/page.h"
 #include "syscalls/uapi.h"
 
-#ifndef MAP_32BIT
-#define MAP_32BIT 0x40
-#endif
-#ifndef MAP_STACK
-#define MAP_STACK 0x20000
-#endif
 
 struct shrinker {
 	conform_pred pred;
@@ -105,7 +99,7 @@ static int candidates(const struct conform_call *c, struct conform_call *out, in
 	} while (0)
 
 	switch (c->nr) {
-	case CONFORM_NR_MMAP: {
+	case NR_MMAP: {
 		static const uint64_t extra[] = {
 			MAP_NORESERVE, MAP_POPULATE, MAP_LOCKED, MAP_STACK, MAP_GROWSDOWN,
 			MAP_NONBLOCK | MAP_DENYWRITE | MAP_EXECUTABLE, MAP_UNINITIALIZED,
@@ -126,13 +120,13 @@ static int candidates(const struct conform_call *c, struct conform_call *out, in
 			CAND(x->arg[3] = (x->arg[3] & ~(uint64_t)MAP_TYPE_MASK) | MAP_PRIVATE);
 		break;
 	}
-	case CONFORM_NR_MUNMAP:
-	case CONFORM_NR_MADVISE:
-	case CONFORM_NR_MSEAL:
+	case NR_MUNMAP:
+	case NR_MADVISE:
+	case NR_MSEAL:
 		CAND(x->arg[1] = PAGE_SIZE);
 		CAND(x->arg[1] = page_align(x->arg[1]));
 		break;
-	case CONFORM_NR_MPROTECT:
+	case NR_MPROTECT:
 		CAND(x->arg[1] = PAGE_SIZE);
 		CAND(x->arg[1] = page_align(x->arg[1]));
 		if (fewer_bits(PROT_READ, c->arg[2]))
@@ -140,17 +134,17 @@ static int candidates(const struct conform_call *c, struct conform_call *out, in
 		if (fewer_bits(PROT_NONE, c->arg[2]))
 			CAND(x->arg[2] = PROT_NONE);
 		break;
-	case CONFORM_NR_PKEY_MPROTECT:
+	case NR_PKEY_MPROTECT:
 		if ((int64_t)c->arg[3] == -1)
-			CAND(x->nr = CONFORM_NR_MPROTECT; x->arg[3] = 0);
+			CAND(x->nr = NR_MPROTECT; x->arg[3] = 0);
 		CAND(x->arg[1] = PAGE_SIZE);
 		CAND(x->arg[1] = page_align(x->arg[1]));
 		break;
-	case CONFORM_NR_MREMAP:
+	case NR_MREMAP:
 		CAND(x->arg[1] = page_align(x->arg[1]); x->arg[2] = page_align(x->arg[2]));
 		CAND(x->arg[3] &= ~(uint64_t)MREMAP_DONTUNMAP);
 		break;
-	case CONFORM_NR_BRK:
+	case NR_BRK:
 		CAND(x->arg[0] = page_align(x->arg[0]));
 		break;
 	case CONFORM_TOUCH:

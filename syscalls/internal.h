@@ -6,18 +6,10 @@
 
 #include "core/task.h"
 
-/* x86_64 syscall numbers, for VMA origins and explanations. */
-enum {
-	NR_MMAP = 9,
-	NR_MPROTECT = 10,
-	NR_MUNMAP = 11,
-	NR_BRK = 12,
-	NR_MREMAP = 25,
-	NR_MADVISE = 28,
-	NR_PKEY_MPROTECT = 329,
-	NR_MSEAL = 462,
-	NR_TOUCH = -2,   /* a page fault, not a syscall */
-};
+#include "syscalls/uapi.h"
+
+/* A page fault, not a syscall, in a VMA's origin. */
+enum { NR_TOUCH = -2 };
 
 /* The one unmap path (mm/vma.c: do_vmi_munmap -> vms_gather_munmap_vmas)
  * that munmap, mmap MAP_FIXED, brk shrink, mremap shrink and the

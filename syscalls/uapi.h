@@ -72,6 +72,33 @@
 #ifndef PROT_SEM
 #define PROT_SEM 0x8
 #endif
+#ifndef PROT_GROWSDOWN
+#define PROT_GROWSDOWN 0x01000000
+#endif
+#ifndef PROT_GROWSUP
+#define PROT_GROWSUP 0x02000000
+#endif
+#ifndef MAP_32BIT
+#define MAP_32BIT 0x40
+#endif
+#ifndef MAP_STACK
+#define MAP_STACK 0x20000
+#endif
+
+/* The x86_64 numbers of the syscalls the model has (facts; used for VMA
+ * origins, explanations and conform's sequences). */
+enum sys_nr {
+	NR_MMAP = 9,
+	NR_MPROTECT = 10,
+	NR_MUNMAP = 11,
+	NR_BRK = 12,
+	NR_MREMAP = 25,
+	NR_MADVISE = 28,
+	NR_PKEY_MPROTECT = 329,
+	NR_PKEY_ALLOC = 330,
+	NR_PKEY_FREE = 331,
+	NR_MSEAL = 462,
+};
 
 #ifndef __NR_mseal
 #define __NR_mseal 462

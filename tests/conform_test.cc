@@ -143,7 +143,7 @@ TEST(ConformText, FieldsLandInTheirArguments)
 	char err[256];
 
 	ASSERT_EQ(conform_call_parse(kEveryCall[0], &c, err, sizeof(err)), 0);
-	EXPECT_EQ(c.nr, CONFORM_NR_MMAP);
+	EXPECT_EQ(c.nr, NR_MMAP);
 	EXPECT_EQ(c.arg[0], W + P);
 	EXPECT_EQ(c.arg[1], 2 * P);
 	EXPECT_EQ(c.arg[2], uint64_t{PROT_READ | PROT_WRITE});
@@ -169,19 +169,19 @@ TEST(ConformText, ReadsStraceLines)
 		uint64_t arg[5];
 	} cases[] = {
 		{ "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f85dd0a6000",
-		  CONFORM_NR_MMAP, { 0, 8192, 3, 0x22, UINT64_MAX } },
+		  NR_MMAP, { 0, 8192, 3, 0x22, UINT64_MAX } },
 		{ "mmap(NULL, 4096, PROT_READ|PROT_WRITE, 0x8 /* MAP_??? */|MAP_ANONYMOUS, -1, 0) = 0x7f85dd0a6000",
-		  CONFORM_NR_MMAP, { 0, 4096, 3, 0x28, UINT64_MAX } },
+		  NR_MMAP, { 0, 4096, 3, 0x28, UINT64_MAX } },
 		{ "mremap(0x7f94fe0d5000, 16384, 32768, MREMAP_MAYMOVE) = 0x7f94fdee1000",
-		  CONFORM_NR_MREMAP, { 0x7f94fe0d5000, 16384, 32768, 1, 0 } },
+		  NR_MREMAP, { 0x7f94fe0d5000, 16384, 32768, 1, 0 } },
 		{ "madvise(0x7f85dd0a9000, 4096, 0x66 /* MADV_??? */) = 0",
-		  CONFORM_NR_MADVISE, { 0x7f85dd0a9000, 4096, 0x66 } },
+		  NR_MADVISE, { 0x7f85dd0a9000, 4096, 0x66 } },
 		{ "munmap(0x7f85dcdbc000, 16384)           = -1 EPERM (Operation not permitted)",
-		  CONFORM_NR_MUNMAP, { 0x7f85dcdbc000, 16384 } },
-		{ "mseal(0x7f85dcdbc000, 8192, 0) = 0", CONFORM_NR_MSEAL, { 0x7f85dcdbc000, 8192, 0 } },
+		  NR_MUNMAP, { 0x7f85dcdbc000, 16384 } },
+		{ "mseal(0x7f85dcdbc000, 8192, 0) = 0", NR_MSEAL, { 0x7f85dcdbc000, 8192, 0 } },
 		{ "pkey_mprotect(0x7f85dd0a9000, 4096, PROT_READ, -1) = 0",
-		  CONFORM_NR_PKEY_MPROTECT, { 0x7f85dd0a9000, 4096, 1, UINT64_MAX } },
-		{ "brk(NULL) = 0x55b08b48f000", CONFORM_NR_BRK, { 0 } },
+		  NR_PKEY_MPROTECT, { 0x7f85dd0a9000, 4096, 1, UINT64_MAX } },
+		{ "brk(NULL) = 0x55b08b48f000", NR_BRK, { 0 } },
 	};
 
 	for (const auto &t : cases) {
@@ -332,8 +332,8 @@ TEST(ConformSafety, BrkStaysInTheHeapWindow)
 {
 	Seq heap("window 0x400000000000 64\nheap 0x400000004000\n");
 	Seq plain("window 0x400000000000 64\n");
-	conform_call grow = Call(CONFORM_NR_BRK, { W + 64 * P });
-	conform_call beyond = Call(CONFORM_NR_BRK, { W + 65 * P });
+	conform_call grow = Call(NR_BRK, { W + 64 * P });
+	conform_call beyond = Call(NR_BRK, { W + 65 * P });
 
 	EXPECT_TRUE(conform_call_safe(&grow, &heap.s, false, nullptr));
 	EXPECT_FALSE(conform_call_safe(&beyond, &heap.s, false, nullptr));
@@ -417,16 +417,16 @@ TEST(ConformGen, ReachesEveryCallKind)
 			const conform_call &c = s.calls[i];
 
 			kinds.insert(c.nr);
-			unaligned += c.nr != CONFORM_TOUCH && c.nr != CONFORM_FILL && c.nr != CONFORM_NR_BRK &&
+			unaligned += c.nr != CONFORM_TOUCH && c.nr != CONFORM_FILL && c.nr != NR_BRK &&
 				     (c.arg[0] & 0xfff) != 0;
-			nohint += c.nr == CONFORM_NR_MMAP && c.arg[0] == 0;
-			advice_invalid += c.nr == CONFORM_NR_MADVISE && (c.arg[2] == 5 || c.arg[2] == 99);
+			nohint += c.nr == NR_MMAP && c.arg[0] == 0;
+			advice_invalid += c.nr == NR_MADVISE && (c.arg[2] == 5 || c.arg[2] == 99);
 		}
 		conform_seq_free(&s);
 	}
-	for (int nr : std::initializer_list<int>{ CONFORM_NR_MMAP, CONFORM_NR_MUNMAP, CONFORM_NR_MPROTECT, CONFORM_NR_PKEY_MPROTECT,
-			CONFORM_NR_PKEY_ALLOC, CONFORM_NR_PKEY_FREE, CONFORM_NR_MREMAP, CONFORM_NR_MADVISE,
-			CONFORM_NR_BRK, CONFORM_NR_MSEAL, CONFORM_TOUCH, CONFORM_FILL })
+	for (int nr : std::initializer_list<int>{ NR_MMAP, NR_MUNMAP, NR_MPROTECT, NR_PKEY_MPROTECT,
+			NR_PKEY_ALLOC, NR_PKEY_FREE, NR_MREMAP, NR_MADVISE,
+			NR_BRK, NR_MSEAL, CONFORM_TOUCH, CONFORM_FILL })
 		EXPECT_TRUE(kinds.count(nr)) << conform_call_name(nr);
 	EXPECT_GT(heaps, 150u);
 	EXPECT_GT(unaligned, 50u);
@@ -446,9 +446,9 @@ TEST(ConformGen, LeavesOutWhatTheKernelLacks)
 		for (size_t i = 0; i < s.n; i++) {
 			const conform_call &c = s.calls[i];
 
-			EXPECT_NE(c.nr, CONFORM_NR_MSEAL);
+			EXPECT_NE(c.nr, NR_MSEAL);
 			EXPECT_NE(c.nr, CONFORM_FILL);
-			EXPECT_FALSE(c.nr == CONFORM_NR_MADVISE && (c.arg[2] == 102 || c.arg[2] == 103));
+			EXPECT_FALSE(c.nr == NR_MADVISE && (c.arg[2] == 102 || c.arg[2] == 103));
 		}
 		EXPECT_EQ(s.heap, 0u);
 		conform_seq_free(&s);
@@ -465,9 +465,9 @@ bool SealThenUnmap(const conform_seq *s, void *)
 	for (size_t i = 0; i < s->n; i++) {
 		const conform_call &c = s->calls[i];
 
-		if (c.nr == CONFORM_NR_MSEAL && c.arg[0] == W + 5 * P)
+		if (c.nr == NR_MSEAL && c.arg[0] == W + 5 * P)
 			sealed = true;
-		if (sealed && c.nr == CONFORM_NR_MUNMAP && c.arg[0] == W + 5 * P)
+		if (sealed && c.nr == NR_MUNMAP && c.arg[0] == W + 5 * P)
 			return true;
 	}
 	return false;
@@ -480,8 +480,8 @@ TEST(ConformShrink, KeepsOnlyTheCallsThatMatter)
 
 	o.feat.mseal = false;   // no stray mseal of page 5
 	ASSERT_EQ(conform_gen(&s, &o, 7), 0);
-	conform_call seal = Call(CONFORM_NR_MSEAL, { W + 5 * P, 3 * P + 17, 0 });
-	conform_call unmap = Call(CONFORM_NR_MUNMAP, { W + 5 * P, 2 * P });
+	conform_call seal = Call(NR_MSEAL, { W + 5 * P, 3 * P + 17, 0 });
+	conform_call unmap = Call(NR_MUNMAP, { W + 5 * P, 2 * P });
 	conform_seq_push(&s, &seal);
 	for (int i = 0; i < 20; i++) {
 		conform_call touch = Call(CONFORM_TOUCH, { W + i * P, 1 });
@@ -508,7 +508,7 @@ TEST(ConformShrink, KeepsOnlyTheCallsThatMatter)
 bool MmapAtPage3(const conform_seq *s, void *)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->calls[i].nr == CONFORM_NR_MMAP && s->calls[i].arg[0] == W + 3 * P)
+		if (s->calls[i].nr == NR_MMAP && s->calls[i].arg[0] == W + 3 * P)
 			return true;
 	return false;
 }
@@ -583,11 +583,11 @@ TEST(ConformCompare, PlacementsElsewhereAreAlike)
 {
 	Seq s;
 
-	EXPECT_TRUE(conform_ret_elsewhere(&s.s, CONFORM_NR_MMAP, 0x7f0012345000));
-	EXPECT_TRUE(conform_ret_elsewhere(&s.s, CONFORM_NR_MREMAP, 0x3fff00000000));
-	EXPECT_FALSE(conform_ret_elsewhere(&s.s, CONFORM_NR_MMAP, W + P));
-	EXPECT_FALSE(conform_ret_elsewhere(&s.s, CONFORM_NR_MMAP, -12));   // ENOMEM
-	EXPECT_FALSE(conform_ret_elsewhere(&s.s, CONFORM_NR_BRK, 0x7f0012345000));
+	EXPECT_TRUE(conform_ret_elsewhere(&s.s, NR_MMAP, 0x7f0012345000));
+	EXPECT_TRUE(conform_ret_elsewhere(&s.s, NR_MREMAP, 0x3fff00000000));
+	EXPECT_FALSE(conform_ret_elsewhere(&s.s, NR_MMAP, W + P));
+	EXPECT_FALSE(conform_ret_elsewhere(&s.s, NR_MMAP, -12));   // ENOMEM
+	EXPECT_FALSE(conform_ret_elsewhere(&s.s, NR_BRK, 0x7f0012345000));
 }
 
 // ---- ConformLive ------------------------------------------------------------------
