@@ -6,8 +6,10 @@
  *        step          the trace line or call number, stamped on every
  *                      VMA the call creates or changes (vma->origin)
  *
- * Processes, fd tables and pid namespaces arrive with the memfd issue;
- * they will hang off this struct.
+ *        ──> files     the fd table (core/files.h)
+ *        ──> pidns     the pid namespace (sysctl/pidns.h)
+ * Processes (fork, exec, threads) arrive with the rest of the memfd
+ * issue.
  */
 #ifndef MMSIM_CORE_TASK_H
 #define MMSIM_CORE_TASK_H
@@ -22,11 +24,16 @@
 extern "C" {
 #endif
 
+struct files;
+struct pidns;
+
 struct task {
 	struct mm *mm;
 	const struct profile *profile;
 	uint32_t step;
 	struct refusal refusal;
+	struct files *files;   /* NULL: no descriptors at all */
+	struct pidns *pidns;   /* NULL: the initial namespace's rules */
 };
 
 /* The origin a change made by the current call records: syscall nr. */

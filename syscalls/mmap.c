@@ -1,11 +1,13 @@
 /* mmap(addr, len, prot, flags, fd, off): arch/x86/kernel/sys_x86_64.c,
  * mm/mmap.c: ksys_mmap_pgoff -> do_mmap -> mm/vma.c: __mmap_region.
  * Checks in the kernel's order (semantics reference 3.1). File-backed
- * maps look the fd up in the task's fd table, which arrives with the
- * memfd issue: until then every fd is a bad one.
+ * maps look the fd up in the task's fd table; the model knows shmem
+ * files (memfd) and their seals.
  */
 #include <errno.h>
 
+#include "core/files.h"
+#include "memfd/memfd.h"
 #include "syscalls/internal.h"
 #include "syscalls/sys.h"
 #include "vma/modify.h"
@@ -96,12 +98,62 @@ static struct file *shmem_anon_file(uint64_t size)
 	return file;
 }
 
-/* mm/vma.c: __mmap_region for an anonymous mapping at a chosen address. */
-static int64_t map_region(struct task *t, uint64_t addr, uint64_t len, vm_flags_t vm,
-			  uint64_t pgoff, uint64_t flags)
+/* The flags MAP_SHARED_VALIDATE accepts (include/linux/mman.h:
+ * LEGACY_MAP_MASK; MAP_SYNC only on DAX files, which the model lacks). */
+#define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+			 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |        \
+			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |   \
+			 MAP_32BIT | MAP_ABOVE4G | (UINT64_C(0x3f) << MAP_HUGE_SHIFT_BITS))
+
+/* The file type switch of do_mmap: the VMA flags a mapping of `file`
+ * gets, or -errno. */
+static int file_type(const struct file *file, uint64_t flags, uint64_t prot, vm_flags_t *vm)
+{
+	switch (flags & MAP_TYPE_MASK) {
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~(uint64_t)LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		/* fall through */
+	case MAP_SHARED:
+		if ((prot & PROT_WRITE) && !(file->mode & FILE_MODE_WRITE))
+			return -EACCES;
+		*vm |= VM_SHARED | VM_MAYSHARE;
+		/* A read-only open file: shared, but never writable. */
+		if (!(file->mode & FILE_MODE_WRITE))
+			*vm &= ~(VM_MAYWRITE | VM_SHARED);
+		/* fall through */
+	case MAP_PRIVATE:
+		if (!(file->mode & FILE_MODE_READ))
+			return -EACCES;
+		if (*vm & VM_GROWSDOWN)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* mm/memfd.c: memfd_check_seals_mmap: a write-sealed memfd takes no
+ * shared writable mapping, and a shared one loses VM_MAYWRITE. */
+static int check_seals(const struct file *file, vm_flags_t *vm)
+{
+	unsigned seals = file->inode->kind == INODE_MEMFD ? file->inode->seals : 0;
+
+	if (!(seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return 0;
+	if ((*vm & VM_SHARED) && (*vm & VM_WRITE))
+		return -EPERM;
+	if (*vm & VM_SHARED)
+		*vm &= ~VM_MAYWRITE;
+	return 0;
+}
+
+/* mm/vma.c: __mmap_region at a chosen address: anonymous memory (file
+ * NULL) or a file at page offset pgoff. */
+static int64_t map_region(struct task *t, struct file *file, uint64_t addr, uint64_t len,
+			  vm_flags_t vm, uint64_t pgoff, uint64_t flags)
 {
 	struct vma *nv, *placed;
-	struct file *file = NULL;
 	int err;
 
 	/* Replacing what is there goes through the unmap path first: a
@@ -111,7 +163,9 @@ static int64_t map_region(struct task *t, uint64_t addr, uint64_t len, vm_flags_
 		return err;
 	if (accountable(vm))
 		vm |= VM_ACCOUNT;
-	if (vm & VM_SHARED) {
+	if (file) {
+		file_get(file);
+	} else if (vm & VM_SHARED) {
 		file = shmem_anon_file(len);
 		if (!file)
 			return -ENOMEM;
@@ -140,7 +194,8 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		 int64_t fd, uint64_t off)
 {
 	struct mm *mm = t->mm;
-	uint64_t pgoff;
+	struct file *file = NULL;
+	uint64_t pgoff, asked = flags;
 	vm_flags_t vm;
 	int64_t placed;
 	int err;
@@ -149,10 +204,13 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 	if (off & ~PAGE_MASK)
 		return refuse(&t->refusal, EINVAL, NULL, "arch/x86/kernel/sys_x86_64.c: offset not page aligned");
 	if (!(flags & MAP_ANONYMOUS)) {
-		(void)fd;   /* no fd table yet: every descriptor is unknown */
-		return refuse(&t->refusal, EBADF, NULL, "mm/mmap.c: ksys_mmap_pgoff: fd is not open");
-	}
-	if ((flags & MAP_HUGETLB) && !anon_hugetlb_size(flags))
+		file = t->files ? files_lookup(t->files, fd) : NULL;
+		if (!file)
+			return refuse(&t->refusal, EBADF, NULL, "mm/mmap.c: ksys_mmap_pgoff: fd is not open");
+		/* A shmem file is no hugetlbfs file. */
+		if (flags & MAP_HUGETLB)
+			return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: ksys_mmap_pgoff: MAP_HUGETLB on a file that is not hugetlbfs");
+	} else if ((flags & MAP_HUGETLB) && !anon_hugetlb_size(flags))
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: ksys_mmap_pgoff: no huge page size for the MAP_HUGE_* code");
 	pgoff = off >> PAGE_SHIFT;
 	if (!len)
@@ -180,7 +238,8 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		return refuse(&t->refusal, EOVERFLOW, NULL, "mm/mmap.c: do_mmap: page offset overflows");
 	if (mm_map_count(mm) > mm->max_map_count)
 		return refuse(&t->refusal, ENOMEM, NULL, "mm/mmap.c: do_mmap: map_count above vm.max_map_count");
-	placed = mm_get_unmapped_area(t, addr, len, pgoff, flags, (flags & MAP_TYPE_MASK) == MAP_SHARED);
+	placed = mm_get_unmapped_area(t, addr, len, pgoff, flags,
+				      file || (flags & MAP_TYPE_MASK) == MAP_SHARED);
 	if (placed < 0)
 		return refuse(&t->refusal, (int)-placed, NULL, "mm/mmap.c: __get_unmapped_area");
 	addr = (uint64_t)placed;
@@ -192,10 +251,19 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 				      "mm/mmap.c: do_mmap: MAP_FIXED_NOREPLACE over a mapping");
 	}
 	vm = prot_to_vm(prot) | map_flags_to_vm(flags) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	err = anon_type(flags, addr, &vm, &pgoff);
-	if (err)
-		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: bad mapping type for anonymous memory");
+	if (file) {
+		err = file_type(file, asked, prot, &vm);
+		if (err)
+			return refuse(&t->refusal, -err, NULL, "mm/mmap.c: do_mmap: the file's mapping type and access");
+		err = check_seals(file, &vm);
+		if (err)
+			return refuse(&t->refusal, -err, NULL, "mm/memfd.c: memfd_check_seals_mmap: write-sealed");
+	} else {
+		err = anon_type(flags, addr, &vm, &pgoff);
+		if (err)
+			return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: bad mapping type for anonymous memory");
+	}
 	if (flags & MAP_NORESERVE)
 		vm |= VM_NORESERVE;
-	return map_region(t, addr, len, vm, pgoff, flags);
+	return map_region(t, file, addr, len, vm, pgoff, flags);
 }

@@ -33,6 +33,19 @@ int64_t sys_madvise(struct task *t, uint64_t addr, uint64_t len, int64_t advice)
 int64_t sys_brk(struct task *t, uint64_t brk);
 int64_t sys_mseal(struct task *t, uint64_t addr, uint64_t len, uint64_t flags);
 
+/* The memfd and fd-table syscalls (syscalls/memfd.c). name is the
+ * string memfd_create would read (NULL: an unreadable pointer, EFAULT);
+ * pwrite64 takes only the length of what it writes. */
+int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags);
+int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg);
+int64_t sys_close(struct task *t, int64_t fd);
+int64_t sys_dup(struct task *t, int64_t fd);
+int64_t sys_dup2(struct task *t, int64_t oldfd, int64_t newfd);
+int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags);
+int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length);
+int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode);
+int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off);
+
 /* Not a syscall: a page fault. Touching a page of a VMA gives the VMA an
  * anon_vma the first time (reusing a compatible neighbour's, as
  * mm/rmap.c: anon_vma_prepare / find_mergeable_anon_vma do), which

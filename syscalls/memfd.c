@@ -1,0 +1,170 @@
+/* The memfd and fd-table syscalls: memfd_create, fcntl (seals and
+ * F_DUPFD), close, dup, dup2, dup3, ftruncate, fchmod, pwrite64
+ * (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c, fs/read_write.c,
+ * mm/shmem.c). The rules live in memfd/ and core/files.c; these entries
+ * find the file and count what the rules need.
+ */
+#include <errno.h>
+
+#include "core/files.h"
+#include "memfd/memfd.h"
+#include "syscalls/internal.h"
+#include "syscalls/sys.h"
+
+#define F_DUPFD_CMD 0
+#define F_DUPFD_CLOEXEC_CMD 1030
+#define F_ADD_SEALS_CMD 1033
+#define F_GET_SEALS_CMD 1034
+
+/* memfd inodes are numbered by the model; the kernel's numbers are its
+ * own, and conform compares them by first appearance. */
+static uint64_t next_memfd_ino = 1;
+
+static struct file *fd_file(struct task *t, int64_t fd)
+{
+	return t->files ? files_lookup(t->files, fd) : NULL;
+}
+
+int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags)
+{
+	struct inode *inode;
+	struct file *file;
+	int64_t fd;
+	int err;
+
+	refusal_clear(&t->refusal);
+	err = memfd_create_inode(t->pidns, name, flags, next_memfd_ino, &inode);
+	if (err)
+		return refuse(&t->refusal, -err, NULL,
+			      err == -EACCES ? "mm/memfd.c: check_sysctl_memfd_noexec: MFD_EXEC under vm.memfd_noexec = 2"
+					     : "mm/memfd.c: memfd_create: flags or name");
+	if (!t->files) {
+		inode_put(inode);
+		return refuse(&t->refusal, EMFILE, NULL, "no fd table");
+	}
+	next_memfd_ino++;
+	file = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
+	inode_put(inode);
+	if (!file)
+		return -ENOMEM;
+	fd = files_install(t->files, file, flags & MFD_CLOEXEC, 0);
+	file_put(file);
+	return fd;
+}
+
+/* The shared mappings in this address space that may become writable
+ * (vma_is_shared_maywrite), which F_SEAL_WRITE waits for. */
+static unsigned shared_maywrite_maps(const struct mm *mm, const struct inode *inode)
+{
+	struct store_iter it;
+	unsigned n = 0;
+
+	for (struct vma *v = store_iter_seek(&it, &mm->vmas, 0); v; v = store_iter_next(&it))
+		if (v->file && v->file->inode == inode &&
+		    (v->flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+			n++;
+	return n;
+}
+
+int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
+{
+	struct file *file = fd_file(t, fd);
+
+	refusal_clear(&t->refusal);
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/fcntl.c: fcntl: fd is not open");
+	switch (cmd) {
+	case F_DUPFD_CMD:
+	case F_DUPFD_CLOEXEC_CMD:
+		return files_dupfd(t->files, fd, (int64_t)arg, cmd == F_DUPFD_CLOEXEC_CMD);
+	case F_GET_SEALS_CMD:
+		return memfd_get_seals(file->inode);
+	case F_ADD_SEALS_CMD:
+		file->inode->shared_maywrite_maps = shared_maywrite_maps(t->mm, file->inode);
+		return memfd_add_seals(file->inode, file->mode, arg);
+	default:
+		return refuse(&t->refusal, EINVAL, NULL, "fs/fcntl.c: a command the model does not know");
+	}
+}
+
+int64_t sys_close(struct task *t, int64_t fd)
+{
+	refusal_clear(&t->refusal);
+	return t->files ? files_close(t->files, fd) : -EBADF;
+}
+
+int64_t sys_dup(struct task *t, int64_t fd)
+{
+	refusal_clear(&t->refusal);
+	return t->files ? files_dup(t->files, fd) : -EBADF;
+}
+
+int64_t sys_dup2(struct task *t, int64_t oldfd, int64_t newfd)
+{
+	refusal_clear(&t->refusal);
+	return t->files ? files_dup2(t->files, oldfd, newfd) : -EBADF;
+}
+
+int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags)
+{
+	refusal_clear(&t->refusal);
+	return t->files ? files_dup3(t->files, oldfd, newfd, flags) : -EBADF;
+}
+
+/* ftruncate: a read-only open file is EINVAL (fs/open.c: do_ftruncate),
+ * then the seals (mm/shmem.c: shmem_setattr). */
+int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
+{
+	struct file *file = fd_file(t, fd);
+	int err;
+
+	refusal_clear(&t->refusal);
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: ftruncate: fd is not open");
+	if (length < 0)
+		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: negative length");
+	if (!(file->mode & FILE_MODE_WRITE))
+		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: not open for writing");
+	err = memfd_check_truncate(file->inode, (uint64_t)length);
+	if (err)
+		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: a seal forbids the size change");
+	file->inode->size = (uint64_t)length;
+	return 0;
+}
+
+int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
+{
+	struct file *file = fd_file(t, fd);
+	int err;
+
+	refusal_clear(&t->refusal);
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: fchmod: fd is not open");
+	err = memfd_check_chmod(file->inode, (unsigned)mode & 07777);
+	if (err)
+		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: F_SEAL_EXEC forbids changing an exec bit");
+	file->inode->mode = (unsigned)mode & 07777;
+	return 0;
+}
+
+/* pwrite64 of len bytes at off: EBADF for a file not open for writing,
+ * then the seals; the file grows to off + len. */
+int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off)
+{
+	struct file *file = fd_file(t, fd);
+	int err;
+
+	refusal_clear(&t->refusal);
+	if (!file || !(file->mode & FILE_MODE_WRITE))
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: pwrite64: fd not open for writing");
+	if (off < 0)
+		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: pwrite64: negative offset");
+	if (!len)
+		return 0;
+	err = memfd_check_write(file->inode, (uint64_t)off, len);
+	if (err)
+		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
+	if ((uint64_t)off + len > file->inode->size)
+		file->inode->size = (uint64_t)off + len;
+	return (int64_t)len;
+}

@@ -1,0 +1,174 @@
+// memfd mappings and seals through the syscall layer (mm/memfd.c:
+// memfd_add_seals, memfd_check_seals_mmap; mm/mmap.c: do_mmap's file
+// switch; mm/shmem.c). Each case is a fact the semantics reference marks
+// as verified on 6.18 ([V], section 10), with its control beside it.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+
+#include "core/files.h"
+#include "core/maps.h"
+#include "memfd/memfd.h"
+#include "syscalls/sys.h"
+#include "tests/shim_modify.h"
+
+namespace {
+
+const uint64_t PG = PAGE_SIZE;
+const uint64_t kShared = MAP_SHARED | MAP_FIXED;
+const uint64_t kPrivate = MAP_PRIVATE | MAP_FIXED;
+uint64_t P(unsigned n) { return SHIM_BASE + n * PG; }
+
+class SysMemfd : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		mm_init(&mm);
+		t.mm = &mm;
+		t.profile = &profile_linux_6_18;
+		t.files = files_new(DEFAULT_NOFILE);
+		fd = sys_memfd_create(&t, "m", MFD_ALLOW_SEALING);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(sys_ftruncate(&t, fd, 16 * PG), 0);
+	}
+	void TearDown() override
+	{
+		mm_destroy(&mm);
+		files_put(t.files);
+	}
+	int64_t Map(unsigned page, unsigned n, uint64_t prot, uint64_t flags, int64_t f = -2)
+	{
+		return sys_mmap(&t, P(page), n * PG, prot, flags, f == -2 ? fd : f, 0);
+	}
+	std::string Line(unsigned page)
+	{
+		char buf[256];
+		mm_format_maps_line(&mm, mm_vma_lookup(&mm, P(page)), buf, sizeof(buf));
+		return buf;
+	}
+	void Check() { EXPECT_STREQ(shim_mm_check(&mm), ""); }
+	int64_t Seal(uint64_t seals) { return sys_fcntl(&t, fd, 1033, seals); }
+
+	struct mm mm;
+	struct task t = {};
+	int64_t fd;
+};
+
+// The maps line of a memfd mapping: offset, device 00:01, the inode, the
+// name "/memfd:NAME (deleted)" at column 73; shared maps say "s".
+TEST_F(SysMemfd, MapsLine)
+{
+	ASSERT_EQ(Map(0, 2, PROT_READ | PROT_WRITE, kShared), (int64_t)P(0));
+	Check();
+	std::string line = Line(0);
+	EXPECT_NE(line.find(" rw-s 00000000 00:01 "), std::string::npos) << line;
+	EXPECT_EQ(line.substr(73), "/memfd:m (deleted)\n") << line;
+}
+
+// F_SEAL_WRITE waits for shared mappings that may become writable: EBUSY
+// while one exists, also a PROT_READ one through an O_RDWR fd; private
+// mappings do not count; after munmap the seal goes on.
+TEST_F(SysMemfd, WriteSealBusyWhileSharedMaywriteMapping)
+{
+	ASSERT_EQ(Map(0, 1, PROT_READ, kShared), (int64_t)P(0));
+	ASSERT_EQ(Map(2, 1, PROT_READ | PROT_WRITE, kPrivate), (int64_t)P(2));
+	EXPECT_EQ(Seal(F_SEAL_WRITE), -EBUSY);
+	EXPECT_EQ(sys_fcntl(&t, fd, 1034, 0), 0);
+	ASSERT_EQ(sys_munmap(&t, P(0), PG), 0);
+	EXPECT_EQ(Seal(F_SEAL_WRITE), 0);
+	Check();
+}
+
+// Under F_SEAL_WRITE: a new shared writable map is EPERM; a shared
+// read-only map is allowed but loses VM_MAYWRITE, so mprotect to write is
+// EACCES; a private writable map is fine.
+TEST_F(SysMemfd, WriteSealedMappings)
+{
+	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
+	EXPECT_EQ(Map(0, 1, PROT_READ | PROT_WRITE, kShared), -EPERM);
+	ASSERT_EQ(Map(0, 1, PROT_READ, kShared), (int64_t)P(0));
+	EXPECT_EQ(mm_vma_lookup(&mm, P(0))->flags & VM_MAYWRITE, 0u);
+	EXPECT_EQ(sys_mprotect(&t, P(0), PG, PROT_READ | PROT_WRITE), -EACCES);
+	EXPECT_EQ(Map(2, 1, PROT_READ | PROT_WRITE, kPrivate), (int64_t)P(2));
+	Check();
+}
+
+// Control for the above: without the seal the shared writable map works
+// and keeps VM_MAYWRITE.
+TEST_F(SysMemfd, UnsealedSharedWritableMapping)
+{
+	ASSERT_EQ(Map(0, 1, PROT_READ | PROT_WRITE, kShared), (int64_t)P(0));
+	EXPECT_NE(mm_vma_lookup(&mm, P(0))->flags & VM_MAYWRITE, 0u);
+	Check();
+}
+
+// F_SEAL_FUTURE_WRITE never waits: existing writable shared mappings stay
+// and work; new shared writable ones are EPERM.
+TEST_F(SysMemfd, FutureWriteSeal)
+{
+	ASSERT_EQ(Map(0, 1, PROT_READ | PROT_WRITE, kShared), (int64_t)P(0));
+	EXPECT_EQ(Seal(F_SEAL_FUTURE_WRITE), 0);
+	EXPECT_EQ(Map(2, 1, PROT_READ | PROT_WRITE, kShared), -EPERM);
+	EXPECT_EQ(sys_touch(&t, P(0), true), 0);
+	Check();
+}
+
+// A read-only open file: MAP_SHARED with PROT_WRITE is EACCES; without
+// it the map is shared ("s") but neither VM_SHARED nor VM_MAYWRITE.
+TEST_F(SysMemfd, ReadOnlyOpenFile)
+{
+	struct file *ro = file_open(files_lookup(t.files, fd)->inode, FILE_MODE_READ);
+	int64_t rofd = files_install(t.files, ro, false, 0);
+	file_put(ro);
+	EXPECT_EQ(Map(0, 1, PROT_READ | PROT_WRITE, kShared, rofd), -EACCES);
+	ASSERT_EQ(Map(0, 1, PROT_READ, kShared, rofd), (int64_t)P(0));
+	EXPECT_EQ(mm_vma_lookup(&mm, P(0))->flags & (VM_SHARED | VM_MAYWRITE), 0u);
+	EXPECT_NE(Line(0).find(" r--s "), std::string::npos);
+	EXPECT_EQ(sys_fcntl(&t, rofd, 1033, F_SEAL_WRITE), -EPERM);   // not open for writing
+	Check();
+}
+
+// Size seals and write seals through the syscalls (mm/shmem.c).
+TEST_F(SysMemfd, SizeAndWriteSeals)
+{
+	ASSERT_EQ(Seal(F_SEAL_SHRINK | F_SEAL_GROW), 0);
+	EXPECT_EQ(sys_ftruncate(&t, fd, 8 * PG), -EPERM);
+	EXPECT_EQ(sys_ftruncate(&t, fd, 32 * PG), -EPERM);
+	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 16 * PG - 50), -EPERM);
+	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 0), 100);
+	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
+	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 0), -EPERM);
+	EXPECT_EQ(sys_ftruncate(&t, fd, 16 * PG), 0);
+}
+
+// MAP_SHARED_VALIDATE refuses flags outside the legacy mask with
+// EOPNOTSUPP (MAP_SYNC on a memfd, MAP_FIXED_NOREPLACE) [V]; a file with
+// MAP_GROWSDOWN is EINVAL [V]; MAP_HUGETLB on a memfd is EINVAL [V].
+TEST_F(SysMemfd, FileMappingFlagChecks)
+{
+	EXPECT_EQ(Map(0, 1, PROT_READ, MAP_SHARED_VALIDATE | MAP_FIXED | MAP_SYNC), -EOPNOTSUPP);
+	EXPECT_EQ(sys_mmap(&t, P(0), PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, fd, 0),
+		  -EOPNOTSUPP);
+	EXPECT_EQ(Map(0, 1, PROT_READ, kPrivate | MAP_GROWSDOWN), -EINVAL);
+	EXPECT_EQ(Map(0, 1, PROT_READ, kShared | MAP_HUGETLB), -EINVAL);
+	EXPECT_EQ(Map(0, 1, PROT_READ, MAP_FIXED | 0x4), -EINVAL);   // no mapping type
+	EXPECT_EQ(Map(0, 1, PROT_READ, kShared, 99), -EBADF);
+	Check();
+}
+
+// memfd_create under vm.memfd_noexec through the syscall: the fd's file
+// mode and seals; MFD_CLOEXEC sets close-on-exec.
+TEST_F(SysMemfd, CreateAndFchmod)
+{
+	int64_t fd2 = sys_memfd_create(&t, "n", MFD_NOEXEC_SEAL | MFD_CLOEXEC);
+	ASSERT_GE(fd2, 0);
+	EXPECT_TRUE(files_cloexec(t.files, fd2));
+	EXPECT_EQ(sys_fcntl(&t, fd2, 1034, 0), F_SEAL_EXEC);
+	EXPECT_EQ(sys_fchmod(&t, fd2, 0755), -EPERM);
+	EXPECT_EQ(sys_fchmod(&t, fd2, 0600), 0);
+	EXPECT_EQ(sys_memfd_create(&t, nullptr, 0), -EFAULT);
+	EXPECT_EQ(sys_memfd_create(&t, "x", MFD_EXEC | MFD_NOEXEC_SEAL), -EINVAL);
+}
+
+}  // namespace
