@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "core/page.h"
+#include "core/proclines.h"
 #include "syscalls/conform_internal.h"
 #include "syscalls/uapi.h"
 
@@ -110,97 +111,9 @@ static void send_error(struct child *ch, const char *what)
 }
 
 /* Lines of a /proc file through the child's read buffer. */
-struct lines {
-	int fd;
-	char *buf;
-	size_t cap, len, pos;
-	bool eof;
-};
-
-static int lines_open(struct lines *lr, struct child *ch, const char *path)
+static int lines_open(struct proc_lines *lr, struct child *ch, const char *path)
 {
-	lr->fd = open(path, O_RDONLY | O_CLOEXEC);
-	lr->buf = ch->rbuf;
-	lr->cap = ch->rcap;
-	lr->len = lr->pos = 0;
-	lr->eof = false;
-	return lr->fd < 0 ? -errno : 0;
-}
-
-static void lines_close(struct lines *lr)
-{
-	if (lr->fd >= 0)
-		close(lr->fd);
-	lr->fd = -1;
-}
-
-/* The next line with its newline: 1, 0 at the end, -errno. */
-static int lines_next(struct lines *lr, const char **line, size_t *len)
-{
-	for (;;) {
-		char *nl = memchr(lr->buf + lr->pos, '\n', lr->len - lr->pos);
-
-		if (nl) {
-			*line = lr->buf + lr->pos;
-			*len = (size_t)(nl + 1 - *line);
-			lr->pos += *len;
-			return 1;
-		}
-		if (lr->eof) {
-			if (lr->pos == lr->len)
-				return 0;
-			*line = lr->buf + lr->pos;
-			*len = lr->len - lr->pos;
-			lr->pos = lr->len;
-			return 1;
-		}
-		memmove(lr->buf, lr->buf + lr->pos, lr->len - lr->pos);
-		lr->len -= lr->pos;
-		lr->pos = 0;
-		if (lr->len == lr->cap)
-			return -E2BIG;
-		ssize_t n = read(lr->fd, lr->buf + lr->len, lr->cap - lr->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			lr->eof = true;
-		lr->len += (size_t)n;
-	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* "start-end " at the head of a maps or smaps header line. */
-static bool parse_range(const char *line, size_t len, uint64_t *start, uint64_t *end)
-{
-	size_t i = 0;
-	uint64_t v[2] = { 0, 0 };
-
-	for (int k = 0; k < 2; k++) {
-		size_t digits = 0;
-
-		while (i < len && hexval(line[i]) >= 0 && digits < 16) {
-			v[k] = (v[k] << 4) | (uint64_t)hexval(line[i]);
-			i++;
-			digits++;
-		}
-		if (digits == 0 || i >= len || line[i] != (k == 0 ? '-' : ' '))
-			return false;
-		i++;
-	}
-	*start = v[0];
-	*end = v[1];
-	return true;
+	return proc_lines_open(lr, path, ch->rbuf, ch->rcap);
 }
 
 /* Append to the record the maps lines of every VMA outside
@@ -209,7 +122,7 @@ static bool parse_range(const char *line, size_t len, uint64_t *start, uint64_t 
  * be free: *clash is set, with the line in the record, when it is not. */
 static long outside_maps(struct child *ch, bool start, bool *clash)
 {
-	struct lines lr;
+	struct proc_lines lr;
 	const char *line;
 	size_t len;
 	uint64_t s, e;
@@ -219,8 +132,8 @@ static long outside_maps(struct child *ch, bool start, bool *clash)
 	*clash = false;
 	if ((rc = lines_open(&lr, ch, "/proc/self/maps")) != 0)
 		return rc;
-	while ((rc = lines_next(&lr, &line, &len)) > 0) {
-		if (!parse_range(line, len, &s, &e) || s >= TASK_SIZE)
+	while ((rc = proc_lines_next(&lr, &line, &len)) > 0) {
+		if (!proc_maps_range(line, len, &s, &e) || s >= TASK_SIZE)
 			continue;
 		count++;
 		if (s < ch->l.fill_hi && e > ch->l.lo) {
@@ -237,14 +150,14 @@ static long outside_maps(struct child *ch, bool start, bool *clash)
 		if (!*clash)
 			text_add(ch, line, len);
 	}
-	lines_close(&lr);
+	proc_lines_close(&lr);
 	return rc < 0 ? rc : count;
 }
 
 /* VMAs in the whole process (not [vsyscall]), as map_count counts them. */
 static long count_vmas(struct child *ch)
 {
-	struct lines lr;
+	struct proc_lines lr;
 	const char *line;
 	size_t len;
 	uint64_t s, e;
@@ -253,10 +166,10 @@ static long count_vmas(struct child *ch)
 
 	if ((rc = lines_open(&lr, ch, "/proc/self/maps")) != 0)
 		return rc;
-	while ((rc = lines_next(&lr, &line, &len)) > 0)
-		if (parse_range(line, len, &s, &e) && s < TASK_SIZE)
+	while ((rc = proc_lines_next(&lr, &line, &len)) > 0)
+		if (proc_maps_range(line, len, &s, &e) && s < TASK_SIZE)
 			count++;
-	lines_close(&lr);
+	proc_lines_close(&lr);
 	return rc < 0 ? rc : count;
 }
 
@@ -266,7 +179,7 @@ static long count_vmas(struct child *ch)
  * the maps lines are appended under a "!maps" marker. */
 static int capture(struct child *ch)
 {
-	struct lines lr;
+	struct proc_lines lr;
 	const char *line;
 	size_t len;
 	uint64_t s, e;
@@ -278,8 +191,8 @@ static int capture(struct child *ch)
 	ch->overflow = false;
 	if ((rc = lines_open(&lr, ch, "/proc/self/smaps")) != 0)
 		return rc;
-	while ((rc = lines_next(&lr, &line, &len)) > 0) {
-		if (parse_range(line, len, &s, &e)) {
+	while ((rc = proc_lines_next(&lr, &line, &len)) > 0) {
+		if (proc_maps_range(line, len, &s, &e)) {
 			if (s >= ch->l.hi)
 				break;
 			in = e > ch->l.lo;
@@ -289,14 +202,14 @@ static int capture(struct child *ch)
 			text_add(ch, line, len);
 		}
 	}
-	lines_close(&lr);
+	proc_lines_close(&lr);
 	if (rc < 0)
 		return rc;
 
 	if ((rc = lines_open(&lr, ch, "/proc/self/maps")) != 0)
 		return rc;
-	while ((rc = lines_next(&lr, &line, &len)) > 0) {
-		if (!parse_range(line, len, &s, &e))
+	while ((rc = proc_lines_next(&lr, &line, &len)) > 0) {
+		if (!proc_maps_range(line, len, &s, &e))
 			continue;
 		if (s >= ch->l.hi)
 			break;
@@ -309,7 +222,7 @@ static int capture(struct child *ch)
 		memcpy(ch->mbuf + ch->mlen, line, len);
 		ch->mlen += len;
 	}
-	lines_close(&lr);
+	proc_lines_close(&lr);
 	if (rc < 0)
 		return rc;
 
@@ -548,7 +461,7 @@ static int parse_outside(struct conform_run *out, const char *text, size_t len)
 		struct conform_outside o;
 
 		memset(&o, 0, sizeof(o));
-		if (parse_range(p, n, &o.start, &o.end)) {
+		if (proc_maps_range(p, n, &o.start, &o.end)) {
 			const char *perms = memchr(p, ' ', n);
 
 			if (perms && (size_t)(perms - p) + 5 < n)
@@ -631,7 +544,7 @@ static bool escaped(const struct conform_seq *s, const char *text, size_t len)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		uint64_t start, stop;
 
-		if (parse_range(p, n, &start, &stop) && (start < l.win_lo || stop > l.win_hi))
+		if (proc_maps_range(p, n, &start, &stop) && (start < l.win_lo || stop > l.win_hi))
 			return true;
 		p += n + 1;
 	}

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/proclines.h"
 #include "vma/store.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -162,100 +163,14 @@ void shim_maps_free(void *p)
 
 /* ---- reading /proc without allocating ----------------------------------- */
 
-/* Lines of a /proc file, read with read(2) into a static buffer. A line
- * longer than the buffer is an error; tests are single threaded. */
-struct line_reader {
-	int fd;
-	size_t len, pos;
-	bool eof;
-	char buf[1 << 16];
-};
+/* Lines of a /proc file, read into a static buffer (core/proclines.h);
+ * tests are single threaded. */
+static char reader_buf[1 << 16];
+static struct proc_lines reader;
 
-static struct line_reader reader;
-
-static int lr_open(struct line_reader *lr, const char *path)
+static int lr_open(struct proc_lines *lr, const char *path)
 {
-	lr->fd = open(path, O_RDONLY | O_CLOEXEC);
-	lr->len = lr->pos = 0;
-	lr->eof = false;
-	return lr->fd < 0 ? -errno : 0;
-}
-
-static void lr_close(struct line_reader *lr)
-{
-	if (lr->fd >= 0)
-		close(lr->fd);
-	lr->fd = -1;
-}
-
-/* The next line, newline included: 1, 0 at the end, or -errno. */
-static int lr_next(struct line_reader *lr, const char **line, size_t *len)
-{
-	for (;;) {
-		char *nl = memchr(lr->buf + lr->pos, '\n', lr->len - lr->pos);
-
-		if (nl) {
-			*line = lr->buf + lr->pos;
-			*len = (size_t)(nl + 1 - *line);
-			lr->pos += *len;
-			return 1;
-		}
-		if (lr->eof) {
-			if (lr->pos == lr->len)
-				return 0;
-			*line = lr->buf + lr->pos;
-			*len = lr->len - lr->pos;
-			lr->pos = lr->len;
-			return 1;
-		}
-		memmove(lr->buf, lr->buf + lr->pos, lr->len - lr->pos);
-		lr->len -= lr->pos;
-		lr->pos = 0;
-		if (lr->len == sizeof(lr->buf))
-			return -E2BIG;
-		ssize_t n = read(lr->fd, lr->buf + lr->len, sizeof(lr->buf) - lr->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			lr->eof = true;
-		lr->len += (size_t)n;
-	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* "start-end " at the head of a maps/smaps line. Field lines of smaps
- * ("Size:", "VmFlags:") never match: they hold non-hex letters. */
-static bool parse_range(const char *line, size_t len, uint64_t *start, uint64_t *end)
-{
-	size_t i = 0;
-	uint64_t v[2] = { 0, 0 };
-
-	for (int k = 0; k < 2; k++) {
-		size_t digits = 0;
-
-		while (i < len && hexval(line[i]) >= 0 && digits < 16) {
-			v[k] = (v[k] << 4) | (uint64_t)hexval(line[i]);
-			i++;
-			digits++;
-		}
-		if (digits == 0 || i >= len || line[i] != (k == 0 ? '-' : ' '))
-			return false;
-		i++;
-	}
-	*start = v[0];
-	*end = v[1];
-	return true;
+	return proc_lines_open(lr, path, reader_buf, sizeof(reader_buf));
 }
 
 /* The inode number and the name of a maps line (name NULL if none). */
@@ -336,10 +251,10 @@ static int capture_window(uint64_t lo, uint64_t hi, struct sbuf *maps, struct sb
 	rc = lr_open(&reader, "/proc/self/maps");
 	if (rc)
 		return rc;
-	while ((rc = lr_next(&reader, &line, &len)) > 0)
-		if (parse_range(line, len, &s, &e) && s < hi && e > lo)
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0)
+		if (proc_maps_range(line, len, &s, &e) && s < hi && e > lo)
 			sbuf_add(maps, line, len);
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	if (rc < 0)
 		return rc;
 
@@ -347,8 +262,8 @@ static int capture_window(uint64_t lo, uint64_t hi, struct sbuf *maps, struct sb
 	if (rc)
 		return rc;
 	bool in = false;
-	while ((rc = lr_next(&reader, &line, &len)) > 0) {
-		if (parse_range(line, len, &s, &e)) {
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0) {
+		if (proc_maps_range(line, len, &s, &e)) {
 			in = s < hi && e > lo;
 			if (in)
 				sbuf_add(smaps, line, len);
@@ -357,7 +272,7 @@ static int capture_window(uint64_t lo, uint64_t hi, struct sbuf *maps, struct sb
 			sbuf_add(vmflags, line, len);
 		}
 	}
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	return rc < 0 ? rc : 0;
 }
 
@@ -654,7 +569,7 @@ static uint64_t real_ino_at(const char *maps, uint64_t start)
 		const char *name;
 		size_t namelen;
 
-		if (parse_range(line, len, &s, &e) && s == start) {
+		if (proc_maps_range(line, len, &s, &e) && s == start) {
 			parse_ino_name(line, len, &ino, &name, &namelen);
 			return ino;
 		}
@@ -936,8 +851,8 @@ int shim_real_named(const char *name, struct shim_real_vma *out, int max)
 	rc = lr_open(&reader, "/proc/self/maps");
 	if (rc)
 		return rc;
-	while ((rc = lr_next(&reader, &line, &len)) > 0 && count < max) {
-		if (!parse_range(line, len, &s, &e))
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0 && count < max) {
+		if (!proc_maps_range(line, len, &s, &e))
 			continue;
 		parse_ino_name(line, len, &ino, &n, &nlen);
 		if (!n || nlen != want || memcmp(n, name, want) != 0)
@@ -949,7 +864,7 @@ int shim_real_named(const char *name, struct shim_real_vma *out, int max)
 		copy_line(out[count].maps_line, sizeof(out[count].maps_line), line, len);
 		count++;
 	}
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	if (rc < 0)
 		return rc;
 
@@ -957,8 +872,8 @@ int shim_real_named(const char *name, struct shim_real_vma *out, int max)
 	if (rc)
 		return rc;
 	int cur = -1;
-	while ((rc = lr_next(&reader, &line, &len)) > 0) {
-		if (parse_range(line, len, &s, &e)) {
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0) {
+		if (proc_maps_range(line, len, &s, &e)) {
 			cur = -1;
 			for (int i = 0; i < count; i++)
 				if (out[i].start == s) {
@@ -969,7 +884,7 @@ int shim_real_named(const char *name, struct shim_real_vma *out, int max)
 			copy_line(out[cur].vmflags, sizeof(out[cur].vmflags), line, len);
 		}
 	}
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	return rc < 0 ? rc : count;
 }
 
@@ -983,27 +898,27 @@ int shim_real_last(struct shim_real_vma *out)
 	rc = lr_open(&reader, "/proc/self/maps");
 	if (rc)
 		return rc;
-	while ((rc = lr_next(&reader, &line, &len)) > 0)
-		if (parse_range(line, len, &out->start, &out->end)) {
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0)
+		if (proc_maps_range(line, len, &out->start, &out->end)) {
 			copy_line(out->maps_line, sizeof(out->maps_line), line, len);
 			parse_ino_name(line, len, &out->ino, &n, &nlen);
 		}
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	if (rc < 0)
 		return rc;
 
 	rc = lr_open(&reader, "/proc/self/smaps");
 	if (rc)
 		return rc;
-	while ((rc = lr_next(&reader, &line, &len)) > 0) {
+	while ((rc = proc_lines_next(&reader, &line, &len)) > 0) {
 		uint64_t s, e;
 
-		if (parse_range(line, len, &s, &e))
+		if (proc_maps_range(line, len, &s, &e))
 			copy_line(out->smaps_line, sizeof(out->smaps_line), line, len);
 		else if (len >= 8 && memcmp(line, "VmFlags:", 8) == 0)
 			copy_line(out->vmflags, sizeof(out->vmflags), line, len);
 	}
-	lr_close(&reader);
+	proc_lines_close(&reader);
 	return rc < 0 ? rc : 0;
 }
 
