@@ -380,8 +380,8 @@ static void describe(FILE *out, const struct conform_env *env, const struct conf
 	if (!f->fill)
 		fprintf(out, " max_map_count pressure (the fill area is not free, or "
 			     "vm.max_map_count is too large);");
-	fprintf(out, " file-backed mmap (the model has no fd table yet: only fd -1 without "
-		     "MAP_ANONYMOUS, i.e. EBADF);"
+	fprintf(out, " file-backed mmap (this area has no open files: only fd -1 without "
+		     "MAP_ANONYMOUS, i.e. EBADF; memfd mappings belong to the memfd area, not built yet);"
 		     " MAP_HUGETLB (depends on the hugepage pool);"
 		     " MADV_HWPOISON and MADV_SOFT_OFFLINE (act on physical pages as root)\n");
 }
