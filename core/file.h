@@ -46,6 +46,7 @@ struct inode {
 struct file {
 	unsigned refs;
 	unsigned mode;
+	uint64_t pos;      /* the file position write() and lseek() use */
 	struct inode *inode;
 };
 

@@ -112,3 +112,32 @@ int memfd_check_write(const struct inode *inode, uint64_t off, uint64_t len)
 		return -EPERM;
 	return 0;
 }
+
+#define FALLOC_KEEP_SIZE 0x01
+#define FALLOC_PUNCH_HOLE 0x02
+/* The modes the VFS knows (include/linux/falloc.h: FALLOC_FL_SUPPORTED_MASK). */
+#define FALLOC_VFS_MODES 0xff
+
+int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int64_t off,
+		    int64_t len)
+{
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(uint64_t)FALLOC_VFS_MODES)
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_PUNCH_HOLE) && !(mode & FALLOC_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (!(file_mode & FILE_MODE_WRITE))
+		return -EBADF;
+	/* shmem allocates and punches holes, nothing else. */
+	if (mode & ~(uint64_t)(FALLOC_KEEP_SIZE | FALLOC_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (mode & FALLOC_PUNCH_HOLE)
+		return (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) ? -EPERM : 0;
+	/* Past the end is growth, even when the size is kept. */
+	if ((inode->seals & F_SEAL_GROW) && (uint64_t)off + (uint64_t)len > inode->size)
+		return -EPERM;
+	if (!(mode & FALLOC_KEEP_SIZE) && (uint64_t)off + (uint64_t)len > inode->size)
+		inode->size = (uint64_t)off + (uint64_t)len;
+	return 0;
+}

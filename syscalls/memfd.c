@@ -147,24 +147,78 @@ int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
 	return 0;
 }
 
-/* pwrite64 of len bytes at off: EBADF for a file not open for writing,
- * then the seals; the file grows to off + len. */
+/* A write of len bytes at off: nothing for 0 bytes (even sealed), else
+ * the seals; the file grows to off + len. */
+static int64_t write_at(struct task *t, struct file *file, uint64_t len, uint64_t off)
+{
+	int err;
+
+	if (!len)
+		return 0;
+	err = memfd_check_write(file->inode, off, len);
+	if (err)
+		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
+	if (off + len > file->inode->size)
+		file->inode->size = off + len;
+	return (int64_t)len;
+}
+
 int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off)
 {
 	struct file *file = fd_file(t, fd);
-	int err;
 
 	refusal_clear(&t->refusal);
 	if (!file || !(file->mode & FILE_MODE_WRITE))
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: pwrite64: fd not open for writing");
 	if (off < 0)
 		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: pwrite64: negative offset");
-	if (!len)
-		return 0;
-	err = memfd_check_write(file->inode, (uint64_t)off, len);
-	if (err)
-		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
-	if ((uint64_t)off + len > file->inode->size)
-		file->inode->size = (uint64_t)off + len;
-	return (int64_t)len;
+	return write_at(t, file, len, (uint64_t)off);
+}
+
+/* write(2) at the file position, which moves on by what was written. */
+int64_t sys_write(struct task *t, int64_t fd, uint64_t len)
+{
+	struct file *file = fd_file(t, fd);
+	int64_t n;
+
+	refusal_clear(&t->refusal);
+	if (!file || !(file->mode & FILE_MODE_WRITE))
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: write: fd not open for writing");
+	n = write_at(t, file, len, file->pos);
+	if (n > 0)
+		file->pos += (uint64_t)n;
+	return n;
+}
+
+/* lseek(2): SEEK_SET, SEEK_CUR, SEEK_END; a negative result is EINVAL. */
+int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence)
+{
+	struct file *file = fd_file(t, fd);
+	int64_t base;
+
+	refusal_clear(&t->refusal);
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: lseek: fd is not open");
+	switch (whence) {
+	case 0: base = 0; break;
+	case 1: base = (int64_t)file->pos; break;
+	case 2: base = (int64_t)file->inode->size; break;
+	default: return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: lseek: unknown whence");
+	}
+	if (base + off < 0)
+		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: lseek: negative position");
+	file->pos = (uint64_t)(base + off);
+	return (int64_t)file->pos;
+}
+
+int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, int64_t len)
+{
+	struct file *file = fd_file(t, fd);
+	int err;
+
+	refusal_clear(&t->refusal);
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: fallocate: fd is not open");
+	err = memfd_fallocate(file->inode, file->mode, mode, off, len);
+	return err ? refuse(&t->refusal, -err, NULL, "fs/open.c: vfs_fallocate / mm/shmem.c: shmem_fallocate") : 0;
 }

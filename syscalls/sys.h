@@ -45,6 +45,9 @@ int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags);
 int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length);
 int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode);
 int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off);
+int64_t sys_write(struct task *t, int64_t fd, uint64_t len);
+int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence);
+int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, int64_t len);
 
 /* Not a syscall: a page fault. Touching a page of a VMA gives the VMA an
  * anon_vma the first time (reusing a compatible neighbour's, as

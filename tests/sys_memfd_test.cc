@@ -171,4 +171,65 @@ TEST_F(SysMemfd, CreateAndFchmod)
 	EXPECT_EQ(sys_memfd_create(&t, "x", MFD_EXEC | MFD_NOEXEC_SEAL), -EINVAL);
 }
 
+// fallocate on a memfd, as this kernel answered a probe: EINVAL for a
+// bad range first, EOPNOTSUPP for modes shmem lacks or a hole punched
+// without KEEP_SIZE, EBADF for a read-only file; F_SEAL_GROW refuses
+// allocation past the end even with KEEP_SIZE; F_SEAL_WRITE and
+// F_SEAL_FUTURE_WRITE refuse punching holes but not allocating;
+// F_SEAL_SHRINK allows punching (fs/open.c: vfs_fallocate,
+// mm/shmem.c: shmem_fallocate).
+TEST_F(SysMemfd, Fallocate)
+{
+	const uint64_t keep = 1, punch = 2, zero_range = 0x10;
+	ASSERT_EQ(sys_ftruncate(&t, fd, 2 * PG), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, PG), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, 4 * PG), 0);
+	EXPECT_EQ(files_lookup(t.files, fd)->inode->size, 4 * PG);       // grew
+	EXPECT_EQ(sys_fallocate(&t, fd, keep, 0, 16 * PG), 0);
+	EXPECT_EQ(files_lookup(t.files, fd)->inode->size, 4 * PG);       // kept
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, -1, 10), -EINVAL);
+	EXPECT_EQ(sys_fallocate(&t, fd, punch, 0, PG), -EOPNOTSUPP);
+	EXPECT_EQ(sys_fallocate(&t, fd, punch | keep, 0, PG), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, zero_range, 0, PG), -EOPNOTSUPP);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0x100, 0, PG), -EOPNOTSUPP);
+
+	ASSERT_EQ(Seal(F_SEAL_SHRINK), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, punch | keep, 0, PG), 0);
+	ASSERT_EQ(Seal(F_SEAL_GROW), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, PG, 4 * PG), -EPERM);
+	EXPECT_EQ(sys_fallocate(&t, fd, keep, PG, 4 * PG), -EPERM);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, 4 * PG), 0);
+	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, punch | keep, 0, PG), -EPERM);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, PG), 0);
+
+	struct file *ro = file_open(files_lookup(t.files, fd)->inode, FILE_MODE_READ);
+	int64_t rofd = files_install(t.files, ro, false, 0);
+	file_put(ro);
+	EXPECT_EQ(sys_fallocate(&t, rofd, 0, 0, PG), -EBADF);
+	EXPECT_EQ(sys_fallocate(&t, rofd, 0, 0, 0), -EINVAL);   // the range first
+}
+
+// write(2) at the file position (fs/read_write.c, mm/shmem.c): past the
+// end under F_SEAL_GROW is EPERM, inside is fine; under F_SEAL_WRITE every
+// write is EPERM but a 0-byte one; a read-only file is EBADF.
+TEST_F(SysMemfd, WriteAtThePosition)
+{
+	ASSERT_EQ(Seal(F_SEAL_GROW), 0);
+	EXPECT_EQ(sys_lseek(&t, fd, 0, 2), (int64_t)(16 * PG));
+	EXPECT_EQ(sys_write(&t, fd, 1), -EPERM);
+	EXPECT_EQ(sys_lseek(&t, fd, 0, 0), 0);
+	EXPECT_EQ(sys_write(&t, fd, 1), 1);
+	EXPECT_EQ(sys_lseek(&t, fd, 0, 1), 1);
+	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
+	EXPECT_EQ(sys_write(&t, fd, 1), -EPERM);
+	EXPECT_EQ(sys_write(&t, fd, 0), 0);
+	struct file *ro = file_open(files_lookup(t.files, fd)->inode, FILE_MODE_READ);
+	int64_t rofd = files_install(t.files, ro, false, 0);
+	file_put(ro);
+	EXPECT_EQ(sys_write(&t, rofd, 1), -EBADF);
+	EXPECT_EQ(sys_lseek(&t, fd, -5, 0), -EINVAL);
+}
+
 }  // namespace
