@@ -340,8 +340,9 @@ static void unmap_elsewhere(struct child *ch, const struct conform_call *c, int6
 	syscall(SYS_munmap, (uint64_t)ret, len);
 }
 
-/* /proc/self/stat field 47, start_brk. */
-static uint64_t stat_start_brk(struct child *ch)
+/* /proc/self/stat field 47, start_brk, read through buf (no
+ * allocation: the child must not add mappings). 0 when unreadable. */
+static uint64_t read_start_brk(char *buf, size_t cap)
 {
 	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -350,12 +351,12 @@ static uint64_t stat_start_brk(struct child *ch)
 
 	if (fd < 0)
 		return 0;
-	n = read(fd, ch->rbuf, ch->rcap - 1);
+	n = read(fd, buf, cap - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
-	ch->rbuf[n] = '\0';
-	p = strrchr(ch->rbuf, ')');   /* comm may hold spaces */
+	buf[n] = '\0';
+	p = strrchr(buf, ')');   /* comm may hold spaces */
 	if (!p)
 		return 0;
 	p++;
@@ -371,6 +372,11 @@ static uint64_t stat_start_brk(struct child *ch)
 			p++;
 	}
 	return 0;
+}
+
+static uint64_t stat_start_brk(struct child *ch)
+{
+	return read_start_brk(ch->rbuf, ch->rcap);
 }
 
 static void child_main(struct child *ch)
@@ -732,38 +738,12 @@ static bool region_free(uint64_t lo, uint64_t hi, bool noreplace)
 	return (uint64_t)r == lo;
 }
 
-/* /proc/self/stat field 47: start_brk. 0 when unreadable. */
+/* start_brk of this process. */
 static uint64_t own_start_brk(void)
 {
 	char buf[4096];
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	char *p;
-	uint64_t v = 0;
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	p++;
-	for (unsigned field = 3; *p; field++) {
-		while (*p == ' ')
-			p++;
-		if (field == 47) {
-			while (*p >= '0' && *p <= '9')
-				v = v * 10 + (uint64_t)(*p++ - '0');
-			return v;
-		}
-		while (*p && *p != ' ')
-			p++;
-	}
-	return 0;
+	return read_start_brk(buf, sizeof(buf));
 }
 
 /* In a child, so that this process stays as it was: the first
