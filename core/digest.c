@@ -16,6 +16,7 @@ struct vma_record {
 	uint32_t special;
 	uint32_t anon;         /* canonical anon_vma number, 0 for none */
 	uint32_t open_file;    /* canonical open-file number, 0 for none */
+	uint32_t fork_child;   /* vma_is_fork_child: it merges differently */
 };
 
 /* Identities handed out in history order (anon_vma ids, open files) whose
@@ -93,6 +94,7 @@ static void fill_record(struct vma_record *r, const struct vma *v, struct number
 	}
 	r->special = v->special;
 	r->anon = numbering_get(anon, v->anon_vma);
+	r->fork_child = vma_is_fork_child(v);
 }
 
 uint64_t mm_digest(const struct mm *mm)

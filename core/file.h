@@ -23,6 +23,8 @@ enum inode_kind {
 	INODE_MEMFD,       /* shmem inode from memfd_create: "/memfd:NAME (deleted)" */
 	INODE_SHMEM_ANON,  /* backing of a MAP_SHARED|MAP_ANONYMOUS map: "/dev/zero (deleted)" */
 	INODE_DEVZERO,     /* /dev/zero itself, mapped privately */
+	INODE_CHARDEV,     /* a terminal or other character device: no mmap, no seals */
+	INODE_SYSCTL,      /* a /proc/sys file (vm.memfd_noexec): read and written as text */
 };
 
 struct inode {
@@ -34,8 +36,9 @@ struct inode {
 	uint64_t size;     /* bytes: pages at or past the end are a SIGBUS to touch */
 	unsigned mode;     /* permission bits (0777 for an executable memfd) */
 	unsigned seals;    /* F_SEAL_* of a shmem inode */
-	/* Shared mappings that may become writable (VM_MAYWRITE): adding a
-	 * write seal waits for none (mm/memfd.c: memfd_wait_for_pins). */
+	/* Shared mappings that may become writable (VM_MAYWRITE), in every
+	 * address space, counted by vma/vma.c as VMAs come and go: adding a
+	 * write seal finds none or fails (mm/memfd.c: memfd_wait_for_pins). */
 	unsigned shared_maywrite_maps;
 };
 

@@ -3,6 +3,7 @@
 #include "core/errmsg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void mm_init(struct mm *mm)
@@ -23,6 +24,30 @@ void mm_destroy(struct mm *mm)
 {
 	store_destroy(&mm->vmas, vma_free);
 	guards_destroy(&mm->guards);
+}
+
+struct mm *mm_new(void)
+{
+	struct mm *mm = malloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm_init(mm);
+	mm->users = 1;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	mm->users++;
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->users)
+		return;
+	mm_destroy(mm);
+	free(mm);
 }
 
 struct vma *mm_find_vma(const struct mm *mm, uint64_t addr)

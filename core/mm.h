@@ -45,12 +45,23 @@ struct mm {
 	 * given back, so every later one finds no room (ENOSPC). */
 	bool pkey_map_full;
 	struct guards guards;     /* pages with guard markers (MADV_GUARD_INSTALL) */
+	unsigned users;           /* tasks sharing it (CLONE_VM); mm_new's count */
 };
 
 /* An empty address space with the default layout parameters. */
 void mm_init(struct mm *mm);
 /* Free every VMA and node. */
 void mm_destroy(struct mm *mm);
+
+/* A heap-allocated empty address space with one user, for processes
+ * (core/tasks.h); mm_put by its last user destroys and frees it. */
+struct mm *mm_new(void);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+
+/* fork's copy of parent (kernel/fork.c: dup_mmap): a new mm with one
+ * user, or NULL when out of memory (core/fork.c). */
+struct mm *mm_fork(const struct mm *parent);
 
 static inline size_t mm_map_count(const struct mm *mm)
 {

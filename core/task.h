@@ -8,8 +8,11 @@
  *
  *        ──> files     the fd table (core/files.h)
  *        ──> pidns     the pid namespace (sysctl/pidns.h)
- * Processes (fork, exec, threads) arrive with the rest of the memfd
- * issue.
+ *
+ * A task may stand alone (tests, the demo: the caller owns what it points
+ * to), or belong to a process table (core/tasks.h), which owns its
+ * references and gives it a pid. Threads share mm (CLONE_VM) and files
+ * (CLONE_FILES); a process's thread group is the tasks with its tgid.
  */
 #ifndef MMSIM_CORE_TASK_H
 #define MMSIM_CORE_TASK_H
@@ -26,6 +29,7 @@ extern "C" {
 
 struct files;
 struct pidns;
+struct tasks;
 
 struct task {
 	struct mm *mm;
@@ -34,6 +38,16 @@ struct task {
 	struct refusal refusal;
 	struct files *files;   /* NULL: no descriptors at all */
 	struct pidns *pidns;   /* NULL: the initial namespace's rules */
+
+	/* Set by core/tasks.c; zero for a standalone task. */
+	struct tasks *tasks;
+	int64_t pid;           /* as the initial namespace numbers it (strace's) */
+	int64_t tgid;          /* the thread group leader's pid */
+	/* Where children go: the task's own namespace until
+	 * unshare(CLONE_NEWPID) (the kernel's pid_ns_for_children). */
+	struct pidns *pidns_for_children;
+	bool cap_sys_admin;    /* may write sysctls, make namespaces */
+	struct task *hash_next;
 };
 
 /* The origin a change made by the current call records: syscall nr. */

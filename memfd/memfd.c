@@ -129,6 +129,13 @@ int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int6
 		return -EOPNOTSUPP;
 	if (!(file_mode & FILE_MODE_WRITE))
 		return -EBADF;
+	/* fs/open.c: vfs_fallocate: a device is no file to allocate in; a
+	 * regular file without a fallocate method (a /proc/sys file) says
+	 * it does not support it. */
+	if (inode->kind == INODE_CHARDEV)
+		return -ENODEV;
+	if (!is_shmem(inode))
+		return -EOPNOTSUPP;
 	/* shmem allocates and punches holes, nothing else. */
 	if (mode & ~(uint64_t)(FALLOC_KEEP_SIZE | FALLOC_PUNCH_HOLE))
 		return -EOPNOTSUPP;

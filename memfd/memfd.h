@@ -83,10 +83,11 @@ int memfd_check_truncate(const struct inode *inode, uint64_t size);
  * FUTURE_WRITE, or past the end under GROW. */
 int memfd_check_write(const struct inode *inode, uint64_t off, uint64_t len);
 
-/* fallocate(mode, off, len) on a shmem inode through a file open with
- * `file_mode`, in fs/open.c: vfs_fallocate's and mm/shmem.c:
- * shmem_fallocate's order; on success the size grows unless
- * FALLOC_FL_KEEP_SIZE. Returns 0 or -errno. */
+/* fallocate(mode, off, len) through a file open with `file_mode`, in
+ * fs/open.c: vfs_fallocate's and mm/shmem.c: shmem_fallocate's order
+ * (a character device is ENODEV, another file that is not shmem
+ * EOPNOTSUPP); on success the size grows unless FALLOC_FL_KEEP_SIZE.
+ * Returns 0 or -errno. */
 int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int64_t off,
 		    int64_t len);
 

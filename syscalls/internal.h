@@ -2,6 +2,7 @@
 #ifndef MMSIM_SYSCALLS_INTERNAL_H
 #define MMSIM_SYSCALLS_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/task.h"
@@ -36,5 +37,11 @@ bool mm_range_has_sealed(struct task *t, uint64_t start, uint64_t end);
  * use shmem's allocator. Returns the address or -errno. */
 int64_t mm_get_unmapped_area(struct task *t, uint64_t addr, uint64_t len, uint64_t pgoff,
 			     uint64_t flags, bool file_backed);
+
+/* The open file behind a /proc/self/fd/N, /proc/thread-self/fd/N,
+ * /proc/PID/fd/N or /dev/fd/N path (syscalls/open.c); NULL with
+ * *is_fd_path false for any other path, NULL with it true for a
+ * descriptor that is not open. */
+struct file *mm_proc_fd_file(struct task *t, const char *path, bool *is_fd_path);
 
 #endif

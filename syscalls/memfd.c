@@ -1,7 +1,7 @@
 /* The memfd and fd-table syscalls: memfd_create, fcntl (seals and
- * F_DUPFD), close, dup, dup2, dup3, ftruncate, fchmod, pwrite64
- * (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c, fs/read_write.c,
- * mm/shmem.c). The rules live in memfd/ and core/files.c; these entries
+ * F_DUPFD), close, dup, dup2, dup3, ftruncate, fchmod, fallocate
+ * (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c, mm/shmem.c). Reads,
+ * writes and lseek are in syscalls/readwrite.c, open in open.c. The rules live in memfd/ and core/files.c; these entries
  * find the file and count what the rules need.
  */
 #include <errno.h>
@@ -19,6 +19,12 @@
 /* memfd inodes are numbered by the model; the kernel's numbers are its
  * own, and conform compares them by first appearance. */
 static uint64_t next_memfd_ino = 1;
+
+/* Directories and symlinks are not modelled; the rest by kind. */
+static bool is_regular(const struct inode *inode)
+{
+	return inode->kind != INODE_CHARDEV;
+}
 
 static struct file *fd_file(struct task *t, int64_t fd)
 {
@@ -52,20 +58,6 @@ int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags)
 	return fd;
 }
 
-/* The shared mappings in this address space that may become writable
- * (vma_is_shared_maywrite), which F_SEAL_WRITE waits for. */
-static unsigned shared_maywrite_maps(const struct mm *mm, const struct inode *inode)
-{
-	struct store_iter it;
-	unsigned n = 0;
-
-	for (struct vma *v = store_iter_seek(&it, &mm->vmas, 0); v; v = store_iter_next(&it))
-		if (v->file && v->file->inode == inode &&
-		    (v->flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
-			n++;
-	return n;
-}
-
 int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
 {
 	struct file *file = fd_file(t, fd);
@@ -80,7 +72,6 @@ int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
 	case F_GET_SEALS_CMD:
 		return memfd_get_seals(file->inode);
 	case F_ADD_SEALS_CMD:
-		file->inode->shared_maywrite_maps = shared_maywrite_maps(t->mm, file->inode);
 		return memfd_add_seals(file->inode, file->mode, arg);
 	default:
 		return refuse(&t->refusal, EINVAL, NULL, "fs/fcntl.c: a command the model does not know");
@@ -123,8 +114,12 @@ int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
 		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: ftruncate: fd is not open");
 	if (length < 0)
 		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: negative length");
-	if (!(file->mode & FILE_MODE_WRITE))
-		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: not open for writing");
+	if (!is_regular(file->inode) || !(file->mode & FILE_MODE_WRITE))
+		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: not a regular file open for writing");
+	/* A /proc/sys file takes the size change and stays empty
+	 * (fs/proc/proc_sysctl.c: proc_sys_setattr). */
+	if (file->inode->kind == INODE_SYSCTL)
+		return 0;
 	err = memfd_check_truncate(file->inode, (uint64_t)length);
 	if (err)
 		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: a seal forbids the size change");
@@ -140,75 +135,13 @@ int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
 	refusal_clear(&t->refusal);
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: fchmod: fd is not open");
+	if (file->inode->kind == INODE_SYSCTL)
+		return refuse(&t->refusal, EPERM, NULL, "fs/proc/proc_sysctl.c: proc_sys_setattr: the mode of a sysctl is fixed");
 	err = memfd_check_chmod(file->inode, (unsigned)mode & 07777);
 	if (err)
 		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: F_SEAL_EXEC forbids changing an exec bit");
 	file->inode->mode = (unsigned)mode & 07777;
 	return 0;
-}
-
-/* A write of len bytes at off: nothing for 0 bytes (even sealed), else
- * the seals; the file grows to off + len. */
-static int64_t write_at(struct task *t, struct file *file, uint64_t len, uint64_t off)
-{
-	int err;
-
-	if (!len)
-		return 0;
-	err = memfd_check_write(file->inode, off, len);
-	if (err)
-		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
-	if (off + len > file->inode->size)
-		file->inode->size = off + len;
-	return (int64_t)len;
-}
-
-int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off)
-{
-	struct file *file = fd_file(t, fd);
-
-	refusal_clear(&t->refusal);
-	if (!file || !(file->mode & FILE_MODE_WRITE))
-		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: pwrite64: fd not open for writing");
-	if (off < 0)
-		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: pwrite64: negative offset");
-	return write_at(t, file, len, (uint64_t)off);
-}
-
-/* write(2) at the file position, which moves on by what was written. */
-int64_t sys_write(struct task *t, int64_t fd, uint64_t len)
-{
-	struct file *file = fd_file(t, fd);
-	int64_t n;
-
-	refusal_clear(&t->refusal);
-	if (!file || !(file->mode & FILE_MODE_WRITE))
-		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: write: fd not open for writing");
-	n = write_at(t, file, len, file->pos);
-	if (n > 0)
-		file->pos += (uint64_t)n;
-	return n;
-}
-
-/* lseek(2): SEEK_SET, SEEK_CUR, SEEK_END; a negative result is EINVAL. */
-int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence)
-{
-	struct file *file = fd_file(t, fd);
-	int64_t base;
-
-	refusal_clear(&t->refusal);
-	if (!file)
-		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: lseek: fd is not open");
-	switch (whence) {
-	case 0: base = 0; break;
-	case 1: base = (int64_t)file->pos; break;
-	case 2: base = (int64_t)file->inode->size; break;
-	default: return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: lseek: unknown whence");
-	}
-	if (base + off < 0)
-		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: lseek: negative position");
-	file->pos = (uint64_t)(base + off);
-	return (int64_t)file->pos;
 }
 
 int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, int64_t len)
@@ -220,5 +153,7 @@ int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, in
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: fallocate: fd is not open");
 	err = memfd_fallocate(file->inode, file->mode, mode, off, len);
+	if (err == -ENODEV)
+		return refuse(&t->refusal, ENODEV, NULL, "fs/open.c: vfs_fallocate: not a regular file");
 	return err ? refuse(&t->refusal, -err, NULL, "fs/open.c: vfs_fallocate / mm/shmem.c: shmem_fallocate") : 0;
 }

@@ -125,6 +125,9 @@ static int file_type(const struct file *file, uint64_t flags, uint64_t prot, vm_
 	case MAP_PRIVATE:
 		if (!(file->mode & FILE_MODE_READ))
 			return -EACCES;
+		/* A terminal or a /proc/sys file has no mmap method. */
+		if (file->inode->kind == INODE_CHARDEV || file->inode->kind == INODE_SYSCTL)
+			return -ENODEV;
 		if (*vm & VM_GROWSDOWN)
 			return -EINVAL;
 		return 0;

@@ -254,8 +254,10 @@ static int64_t expand_in_place(struct remap *r, uint64_t delta)
 	if (old[1] && old[1]->start == grown->end && vma_can_merge(grown, old[1])) {
 		grown->end = old[1]->end;
 		grown->flags = vma_merged_flags(grown, old[1]);
-		if (!grown->anon_vma)
+		if (!grown->anon_vma) {
 			grown->anon_vma = old[1]->anon_vma;
+			grown->anon_vma_forked = old[1]->anon_vma_forked;
+		}
 		nold = 2;
 	}
 	err = store_replace(&mm->vmas, old, nold, &grown, 1);

@@ -44,10 +44,33 @@ int64_t sys_dup2(struct task *t, int64_t oldfd, int64_t newfd);
 int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags);
 int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length);
 int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode);
-int64_t sys_pwrite64(struct task *t, int64_t fd, uint64_t len, int64_t off);
-int64_t sys_write(struct task *t, int64_t fd, uint64_t len);
-int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence);
 int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, int64_t len);
+
+/* Reads, writes and lseek (syscalls/readwrite.c). A write's buf is read
+ * only where the bytes matter (a /proc/sys file); a read's buf may be
+ * NULL when the bytes are not wanted. NULL for a write: EFAULT. */
+int64_t sys_read(struct task *t, int64_t fd, char *buf, uint64_t len);
+int64_t sys_pread64(struct task *t, int64_t fd, char *buf, uint64_t len, int64_t off);
+int64_t sys_write(struct task *t, int64_t fd, const void *buf, uint64_t len);
+int64_t sys_pwrite64(struct task *t, int64_t fd, const void *buf, uint64_t len, int64_t off);
+int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence);
+
+/* openat of /proc/self/fd/N (and /proc/PID/fd/N, /dev/fd/N) and of
+ * /proc/sys/vm/memfd_noexec (syscalls/open.c); other paths: ENOENT. */
+int64_t sys_openat(struct task *t, int64_t dirfd, const char *path, uint64_t flags, uint64_t mode);
+
+/* Processes (syscalls/process.c), for tasks in a table (core/tasks.h):
+ * the child's pid or -errno. child_pid is the pid the child gets (what
+ * the trace shows), 0 to let the table pick. exit and exit_group free t. */
+int64_t sys_fork(struct task *t, int64_t child_pid);
+int64_t sys_vfork(struct task *t, int64_t child_pid);
+int64_t sys_clone(struct task *t, uint64_t flags, int64_t child_pid);
+int64_t sys_clone3(struct task *t, uint64_t flags, uint64_t exit_signal, int64_t child_pid);
+int64_t sys_unshare(struct task *t, uint64_t flags);
+int64_t sys_execve(struct task *t, const char *path);
+int64_t sys_execveat(struct task *t, int64_t dirfd, const char *path, uint64_t flags);
+void sys_exit(struct task *t);
+void sys_exit_group(struct task *t);
 
 /* Not a syscall: a page fault. Touching a page of a VMA gives the VMA an
  * anon_vma the first time (reusing a compatible neighbour's, as

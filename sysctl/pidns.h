@@ -35,7 +35,15 @@ struct pidns {
 	unsigned refs;
 	unsigned level;        /* 0 for the initial namespace */
 	int memfd_noexec;      /* the stored value, not the effective one */
+	/* Pid allocation (kernel/pid.c: alloc_pid): the first task made in
+	 * the namespace is its init; once that has exited nothing may enter
+	 * (fork there is ENOMEM), as after `unshare -p` without -f. */
+	int64_t init_pid;      /* 0: no task yet */
+	bool init_exited;
 };
+
+/* kernel/pid_namespace.c: MAX_PID_NS_LEVEL (levels below the initial one). */
+#define PIDNS_MAX_LEVEL 32
 
 /* The initial pid namespace, stored value 0. NULL when out of memory. */
 struct pidns *pidns_new_root(void);

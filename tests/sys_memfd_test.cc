@@ -16,6 +16,8 @@
 namespace {
 
 const uint64_t PG = PAGE_SIZE;
+// What the writes write: the model keeps sizes, not bytes, of memfds.
+const char kBytes[4096] = {};
 const uint64_t kShared = MAP_SHARED | MAP_FIXED;
 const uint64_t kPrivate = MAP_PRIVATE | MAP_FIXED;
 uint64_t P(unsigned n) { return SHIM_BASE + n * PG; }
@@ -135,10 +137,10 @@ TEST_F(SysMemfd, SizeAndWriteSeals)
 	ASSERT_EQ(Seal(F_SEAL_SHRINK | F_SEAL_GROW), 0);
 	EXPECT_EQ(sys_ftruncate(&t, fd, 8 * PG), -EPERM);
 	EXPECT_EQ(sys_ftruncate(&t, fd, 32 * PG), -EPERM);
-	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 16 * PG - 50), -EPERM);
-	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 0), 100);
+	EXPECT_EQ(sys_pwrite64(&t, fd, kBytes, 100, 16 * PG - 50), -EPERM);
+	EXPECT_EQ(sys_pwrite64(&t, fd, kBytes, 100, 0), 100);
 	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
-	EXPECT_EQ(sys_pwrite64(&t, fd, 100, 0), -EPERM);
+	EXPECT_EQ(sys_pwrite64(&t, fd, kBytes, 100, 0), -EPERM);
 	EXPECT_EQ(sys_ftruncate(&t, fd, 16 * PG), 0);
 }
 
@@ -218,17 +220,17 @@ TEST_F(SysMemfd, WriteAtThePosition)
 {
 	ASSERT_EQ(Seal(F_SEAL_GROW), 0);
 	EXPECT_EQ(sys_lseek(&t, fd, 0, 2), (int64_t)(16 * PG));
-	EXPECT_EQ(sys_write(&t, fd, 1), -EPERM);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 1), -EPERM);
 	EXPECT_EQ(sys_lseek(&t, fd, 0, 0), 0);
-	EXPECT_EQ(sys_write(&t, fd, 1), 1);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 1), 1);
 	EXPECT_EQ(sys_lseek(&t, fd, 0, 1), 1);
 	ASSERT_EQ(Seal(F_SEAL_WRITE), 0);
-	EXPECT_EQ(sys_write(&t, fd, 1), -EPERM);
-	EXPECT_EQ(sys_write(&t, fd, 0), 0);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 1), -EPERM);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 0), 0);
 	struct file *ro = file_open(files_lookup(t.files, fd)->inode, FILE_MODE_READ);
 	int64_t rofd = files_install(t.files, ro, false, 0);
 	file_put(ro);
-	EXPECT_EQ(sys_write(&t, rofd, 1), -EBADF);
+	EXPECT_EQ(sys_write(&t, rofd, kBytes, 1), -EBADF);
 	EXPECT_EQ(sys_lseek(&t, fd, -5, 0), -EINVAL);
 }
 

@@ -71,16 +71,20 @@ static void absorb_prev(struct vma *merged, const struct vma *prev)
 	merged->start = prev->start;
 	merged->pgoff = prev->pgoff;
 	merged->flags = vma_merged_flags(merged, prev);
-	if (!merged->anon_vma)
+	if (!merged->anon_vma) {
 		merged->anon_vma = prev->anon_vma;
+		merged->anon_vma_forked = prev->anon_vma_forked;
+	}
 }
 
 static void absorb_next(struct vma *merged, const struct vma *next)
 {
 	merged->end = next->end;
 	merged->flags = vma_merged_flags(merged, next);
-	if (!merged->anon_vma)
+	if (!merged->anon_vma) {
 		merged->anon_vma = next->anon_vma;
+		merged->anon_vma_forked = next->anon_vma_forked;
+	}
 }
 
 /* vma_merge_existing_range's partners for the changed range `middle` of
@@ -263,15 +267,19 @@ void vma_anon_vma_prepare(struct mm *mm, struct vma *vma)
 
 	if (vma->anon_vma)
 		return;
+	/* Whatever it gets now is its own, not a fork's. A fork child's
+	 * anon_vma is never lent (mm/rmap.c: reusable_anon_vma wants a
+	 * singular chain). */
+	vma->anon_vma_forked = false;
 	store_iter_seek(&it, &mm->vmas, vma->start);
 	next = store_iter_next(&it);
-	if (next && next->anon_vma && anon_vma_compatible(vma, next)) {
+	if (next && next->anon_vma && !vma_is_fork_child(next) && anon_vma_compatible(vma, next)) {
 		vma->anon_vma = next->anon_vma;
 		return;
 	}
 	store_iter_seek(&it, &mm->vmas, vma->start);
 	prev = store_iter_prev(&it);
-	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma)) {
+	if (prev && prev->anon_vma && !vma_is_fork_child(prev) && anon_vma_compatible(prev, vma)) {
 		vma->anon_vma = prev->anon_vma;
 		return;
 	}

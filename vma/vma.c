@@ -2,6 +2,17 @@
 
 #include <stdlib.h>
 
+/* Every live VMA that maps a file shared and may become writable counts
+ * once on the inode, wherever it lives (this mm, a fork's copy, a VMA
+ * being built): the kernel's mapping->i_mmap_writable, which
+ * F_SEAL_WRITE finds non-zero (EBUSY). VM_SHARED and VM_MAYWRITE are
+ * fixed when a VMA is made, so counting at birth and death is exact. */
+static void count_shared_maywrite(const struct vma *vma, int delta)
+{
+	if (vma->file && (vma->flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+		vma->file->inode->shared_maywrite_maps += (unsigned)delta;
+}
+
 struct vma *vma_new(uint64_t start, uint64_t end, vm_flags_t flags, uint64_t pgoff,
 		    struct file *file)
 {
@@ -19,6 +30,7 @@ struct vma *vma_new(uint64_t start, uint64_t end, vm_flags_t flags, uint64_t pgo
 	};
 	if (file)
 		file_get(file);
+	count_shared_maywrite(vma, 1);
 	return vma;
 }
 
@@ -31,6 +43,7 @@ struct vma *vma_dup(const struct vma *vma)
 	*copy = *vma;
 	if (copy->file)
 		file_get(copy->file);
+	count_shared_maywrite(copy, 1);
 	return copy;
 }
 
@@ -38,6 +51,7 @@ void vma_free(struct vma *vma)
 {
 	if (!vma)
 		return;
+	count_shared_maywrite(vma, -1);
 	file_put(vma->file);
 	free(vma);
 }

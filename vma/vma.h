@@ -54,7 +54,18 @@ struct vma {
 	struct vma_origin origin;
 	uint32_t anon_vma;    /* 0: no pages touched yet */
 	uint8_t special;      /* enum vma_special */
+	/* The anon_vma was made by fork for this copy, chained to the
+	 * parent's (kernel: the anon_vma_chain is not singular). */
+	bool anon_vma_forked;
 };
+
+/* A copy made by fork whose pages are still shared with the parent
+ * (mm/vma.c: vma_is_fork_child): it must keep its own anon_vma, so it
+ * neither lends it to a neighbour without one nor merges into one. */
+static inline bool vma_is_fork_child(const struct vma *vma)
+{
+	return vma->anon_vma && vma->anon_vma_forked;
+}
 
 static inline bool vma_is_sealed(const struct vma *vma)
 {
@@ -92,10 +103,14 @@ static inline uint64_t vma_start_gap(const struct vma *vma)
 }
 
 /* Two anon_vmas can be joined when they are one, or one side has none
- * (mm/vma.c: is_mergeable_anon_vma). */
+ * and the other is not a fork child's (mm/vma.c: is_mergeable_anon_vma;
+ * probed on 6.18.44: in a forked child, unfaulted memory next to faulted
+ * memory stays a VMA of its own). */
 static inline bool vma_anon_vmas_agree(const struct vma *a, const struct vma *b)
 {
-	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+	if (a->anon_vma && b->anon_vma)
+		return a->anon_vma == b->anon_vma;
+	return !vma_is_fork_child(a) && !vma_is_fork_child(b);
 }
 
 /* Where, inside vma, the shmem object it maps ends (UINT64_MAX: not
