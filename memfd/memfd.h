@@ -1,7 +1,7 @@
 /* memfd inodes and their file seals (mm/memfd.c), at the inode level:
- * what memfd_create makes and what each seal refuses. The fd table and
- * the syscall entries that reach these checks come with the rest of the
- * memfd issue.
+ * what memfd_create makes and what each seal refuses. The syscall
+ * entries that reach these checks are in syscalls/memfd.c, readwrite.c,
+ * open.c and mmap.c.
  *
  *   memfd_create ──> inode: mode 0777 or 0666, size 0, seals
  *                    F_SEAL_SEAL unless sealing is allowed; F_SEAL_EXEC
