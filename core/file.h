@@ -35,7 +35,10 @@ struct inode {
 	char *path;        /* as /proc/PID/maps prints it, escapes already applied */
 	uint64_t size;     /* bytes: pages at or past the end are a SIGBUS to touch */
 	unsigned mode;     /* permission bits (0777 for an executable memfd) */
-	unsigned seals;    /* F_SEAL_* of a shmem inode */
+	unsigned seals;    /* F_SEAL_* of a shmem or hugetlbfs inode */
+	/* A memfd made with MFD_HUGETLB lives on hugetlbfs: its page size
+	 * (2 MiB or 1 GiB); 0 for shmem. */
+	uint64_t huge_page_size;
 	/* Shared mappings that may become writable (VM_MAYWRITE), in every
 	 * address space, counted by vma/vma.c as VMAs come and go: adding a
 	 * write seal finds none or fails (mm/memfd.c: memfd_wait_for_pins). */

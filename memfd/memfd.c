@@ -27,6 +27,18 @@ static int64_t sanitize_flags(const struct pidns *ns, uint64_t flags)
 	return (int64_t)flags;
 }
 
+/* The hugetlbfs page size an MFD_HUGETLB code asks for, or 0 when this
+ * machine has none of that size (x86-64 with 1 GiB pages: 2 MiB, the
+ * default, and 1 GiB). */
+static uint64_t huge_size(uint64_t flags)
+{
+	unsigned code = (unsigned)((flags & MFD_HUGE_CODE_MASK) >> MFD_HUGE_SHIFT_BITS);
+
+	if (code == 0 || code == 21)
+		return UINT64_C(1) << 21;
+	return code == 30 ? UINT64_C(1) << 30 : 0;
+}
+
 int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags, uint64_t ino,
 		       struct inode **out)
 {
@@ -40,10 +52,15 @@ int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags,
 		return -EFAULT;
 	if (strlen(name) > MEMFD_NAME_MAX)
 		return -EINVAL;
+	/* fs/hugetlbfs/inode.c: hugetlb_file_setup: no such page size. */
+	if ((sane & MFD_HUGETLB) && !huge_size((uint64_t)sane))
+		return -ENODEV;
 	snprintf(path, sizeof(path), "/memfd:%s (deleted)", name);
 	inode = inode_new(INODE_MEMFD, 0, 1, ino, path);
 	if (!inode)
 		return -ENOMEM;
+	if (sane & MFD_HUGETLB)
+		inode->huge_page_size = huge_size((uint64_t)sane);
 	/* MFD_NOEXEC_SEAL: not executable, sealed against becoming so, and
 	 * sealing allowed with or without MFD_ALLOW_SEALING. */
 	if (sane & MFD_NOEXEC_SEAL) {
@@ -97,6 +114,9 @@ int memfd_check_chmod(const struct inode *inode, unsigned mode)
 
 int memfd_check_truncate(const struct inode *inode, uint64_t size)
 {
+	/* fs/hugetlbfs/inode.c: hugetlbfs_setattr: whole huge pages only. */
+	if (inode->huge_page_size && (size & (inode->huge_page_size - 1)))
+		return -EINVAL;
 	if (size < inode->size && (inode->seals & F_SEAL_SHRINK))
 		return -EPERM;
 	if (size > inode->size && (inode->seals & F_SEAL_GROW))
@@ -144,6 +164,10 @@ int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int6
 	/* Past the end is growth, even when the size is kept. */
 	if ((inode->seals & F_SEAL_GROW) && (uint64_t)off + (uint64_t)len > inode->size)
 		return -EPERM;
+	/* fs/hugetlbfs/inode.c: hugetlbfs_fallocate finds no huge page to
+	 * allocate (vm.nr_hugepages = 0 on this machine). */
+	if (inode->huge_page_size)
+		return -ENOSPC;
 	if (!(mode & FALLOC_KEEP_SIZE) && (uint64_t)off + (uint64_t)len > inode->size)
 		inode->size = (uint64_t)off + (uint64_t)len;
 	return 0;

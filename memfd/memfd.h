@@ -62,7 +62,8 @@ extern "C" {
  * (one reference) in *out, or -errno: EINVAL for unknown flags or
  * MFD_EXEC with MFD_NOEXEC_SEAL, EACCES for MFD_EXEC under
  * vm.memfd_noexec = 2, EFAULT for no name (NULL), EINVAL for a name
- * longer than 249 bytes, ENOMEM. `ino` numbers the inode. */
+ * longer than 249 bytes, ENODEV for an MFD_HUGETLB page size the machine
+ * lacks, ENOMEM. `ino` numbers the inode. */
 int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags, uint64_t ino,
 		       struct inode **out);
 
@@ -76,7 +77,8 @@ int memfd_add_seals(struct inode *inode, unsigned file_mode, uint64_t seals);
 /* fchmod to `mode`: -EPERM when F_SEAL_EXEC forbids changing an exec bit. */
 int memfd_check_chmod(const struct inode *inode, unsigned mode);
 
-/* ftruncate to `size`: -EPERM when SHRINK or GROW forbids it. */
+/* ftruncate to `size`: -EINVAL for a hugetlbfs memfd and a size that is
+ * not whole huge pages, -EPERM when SHRINK or GROW forbids it. */
 int memfd_check_truncate(const struct inode *inode, uint64_t size);
 
 /* write/pwrite of len > 0 bytes at off: -EPERM under WRITE or
@@ -86,7 +88,8 @@ int memfd_check_write(const struct inode *inode, uint64_t off, uint64_t len);
 /* fallocate(mode, off, len) through a file open with `file_mode`, in
  * fs/open.c: vfs_fallocate's and mm/shmem.c: shmem_fallocate's order
  * (a character device is ENODEV, another file that is not shmem
- * EOPNOTSUPP); on success the size grows unless FALLOC_FL_KEEP_SIZE.
+ * EOPNOTSUPP; allocating in a hugetlbfs memfd ENOSPC: no huge pages); on
+ * success the size grows unless FALLOC_FL_KEEP_SIZE.
  * Returns 0 or -errno. */
 int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int64_t off,
 		    int64_t len);

@@ -193,6 +193,42 @@ static int64_t map_region(struct task *t, struct file *file, uint64_t addr, uint
 	return (int64_t)addr;
 }
 
+/* Without huge pages (vm.nr_hugepages = 0 here) a hugetlb mapping that
+ * reserves fails; one with MAP_NORESERVE is made, and hugetlb VMAs are
+ * not modelled (probed on 6.18.44: both succeed). */
+static int64_t no_huge_pages(struct task *t, uint64_t flags)
+{
+	if (flags & MAP_NORESERVE)
+		return refuse_unmodelled(&t->refusal, ENOSYS, "hugetlb mappings are not modelled");
+	return refuse(&t->refusal, ENOMEM, NULL, "mm/hugetlb.c: hugetlb_reserve_pages: no huge pages reserved");
+}
+
+/* mmap of an MFD_HUGETLB memfd, as far as the model knows hugetlbfs
+ * (probed on 6.18.44): a MAP_FIXED address must be huge-page aligned
+ * (EINVAL, when the area is chosen), then the file's type and seal
+ * checks, then hugetlbfs_file_mmap's offset alignment (EINVAL) and the
+ * reservation. */
+static int64_t map_hugetlb_file(struct task *t, struct file *file, uint64_t addr, uint64_t len,
+				uint64_t prot, uint64_t flags, uint64_t off)
+{
+	uint64_t huge = file->inode->huge_page_size;
+	vm_flags_t vm = prot_to_vm(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	int err;
+
+	if (!len)
+		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: do_mmap: len is 0");
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & (huge - 1)))
+		return refuse(&t->refusal, EINVAL, NULL, "mm/hugetlb.c: the address of a hugetlb mapping is not huge-page aligned");
+	err = file_type(file, flags, prot, &vm);
+	if (!err)
+		err = check_seals(file, &vm);
+	if (err)
+		return refuse(&t->refusal, -err, NULL, "mm/mmap.c: do_mmap: the file's mapping type, access or seals");
+	if (off & (huge - 1))
+		return refuse(&t->refusal, EINVAL, NULL, "fs/hugetlbfs/inode.c: hugetlbfs_file_mmap: offset not huge-page aligned");
+	return no_huge_pages(t, flags);
+}
+
 int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		 int64_t fd, uint64_t off)
 {
@@ -211,8 +247,10 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		if (!file)
 			return refuse(&t->refusal, EBADF, NULL, "mm/mmap.c: ksys_mmap_pgoff: fd is not open");
 		/* A shmem file is no hugetlbfs file. */
-		if (flags & MAP_HUGETLB)
+		if ((flags & MAP_HUGETLB) && !file->inode->huge_page_size)
 			return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: ksys_mmap_pgoff: MAP_HUGETLB on a file that is not hugetlbfs");
+		if (file->inode->huge_page_size)
+			return map_hugetlb_file(t, file, addr, len, prot, flags, off);
 	} else if ((flags & MAP_HUGETLB) && !anon_hugetlb_size(flags))
 		return refuse(&t->refusal, EINVAL, NULL, "mm/mmap.c: ksys_mmap_pgoff: no huge page size for the MAP_HUGE_* code");
 	pgoff = off >> PAGE_SHIFT;
@@ -224,7 +262,7 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		 * pages are reserved on this machine (vm.nr_hugepages = 0). */
 		if (off & (anon_hugetlb_size(flags) - 1))
 			return refuse(&t->refusal, EINVAL, NULL, "fs/hugetlbfs/inode.c: hugetlbfs_file_mmap: offset not huge-page aligned");
-		return refuse(&t->refusal, ENOMEM, NULL, "mm/hugetlb.c: hugetlb_reserve_pages: no huge pages reserved");
+		return no_huge_pages(t, flags);
 	}
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;

@@ -6,8 +6,8 @@
  *   /proc/sys/vm/memfd_noexec
  *        the sysctl of the opener's pid namespace
  *
- * Any other path is outside the model: ENOENT, with the refusal saying
- * so (replay takes such opens from the trace).
+ * Any other path is outside the model: ENOENT, with the refusal marked
+ * unmodelled (replay takes such opens from the trace).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -175,7 +175,7 @@ int64_t sys_openat(struct task *t, int64_t dirfd, const char *path, uint64_t fla
 	}
 	linked = mm_proc_fd_file(t, path, &is_fd_path);
 	if (!is_fd_path)
-		return refuse(&t->refusal, ENOENT, NULL, "a path outside the model");
+		return refuse_unmodelled(&t->refusal, ENOENT, "a path outside the model");
 	if (!linked)
 		return refuse(&t->refusal, ENOENT, NULL, "fs/proc/fd.c: no such descriptor");
 	err = check_existing(t, flags);

@@ -70,17 +70,30 @@ static int64_t write_at(struct task *t, struct file *file, const void *buf, uint
 	return (int64_t)len;
 }
 
+/* hugetlbfs has no write method: every write, even of nothing, is EINVAL
+ * (fs/read_write.c: vfs_write without FMODE_CAN_WRITE). */
+static int64_t no_write_method(struct task *t)
+{
+	return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: vfs_write: hugetlbfs files cannot be written");
+}
+
+/* ksys_pwrite64's order: the offset, the descriptor, whether the file
+ * has offsets at all, then vfs_write's access checks. */
 int64_t sys_pwrite64(struct task *t, int64_t fd, const void *buf, uint64_t len, int64_t off)
 {
 	struct file *file = fd_file(t, fd);
 
 	refusal_clear(&t->refusal);
-	if (!file || !(file->mode & FILE_MODE_WRITE))
-		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: pwrite64: fd not open for writing");
 	if (off < 0)
-		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: pwrite64: negative offset");
+		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: ksys_pwrite64: negative offset");
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: ksys_pwrite64: fd is not open");
 	if (file->inode->kind == INODE_CHARDEV)
-		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: pwrite64: a terminal has no offsets");
+		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pwrite64: a terminal has no offsets");
+	if (!(file->mode & FILE_MODE_WRITE))
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: vfs_write: not open for writing");
+	if (file->inode->huge_page_size)
+		return no_write_method(t);
 	return write_at(t, file, buf, len, (uint64_t)off);
 }
 
@@ -93,6 +106,8 @@ int64_t sys_write(struct task *t, int64_t fd, const void *buf, uint64_t len)
 	refusal_clear(&t->refusal);
 	if (!file || !(file->mode & FILE_MODE_WRITE))
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: write: fd not open for writing");
+	if (file->inode->huge_page_size)
+		return no_write_method(t);
 	n = write_at(t, file, buf, len, file->pos);
 	if (n > 0 && file->inode->kind != INODE_CHARDEV)
 		file->pos += (uint64_t)n;
@@ -141,12 +156,14 @@ int64_t sys_pread64(struct task *t, int64_t fd, char *buf, uint64_t len, int64_t
 	struct file *file = fd_file(t, fd);
 
 	refusal_clear(&t->refusal);
-	if (!file || !(file->mode & FILE_MODE_READ))
-		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: pread64: fd not open for reading");
 	if (off < 0)
-		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: pread64: negative offset");
+		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: ksys_pread64: negative offset");
+	if (!file)
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: ksys_pread64: fd is not open");
 	if (file->inode->kind == INODE_CHARDEV)
-		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: pread64: a terminal has no offsets");
+		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pread64: a terminal has no offsets");
+	if (!(file->mode & FILE_MODE_READ))
+		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: vfs_read: not open for reading");
 	return read_at(t, file, buf, len, (uint64_t)off);
 }
 

@@ -234,4 +234,95 @@ TEST_F(SysMemfd, WriteAtThePosition)
 	EXPECT_EQ(sys_lseek(&t, fd, -5, 0), -EINVAL);
 }
 
+// MFD_HUGETLB memfds live on hugetlbfs, and this machine has no huge pages
+// (vm.nr_hugepages = 0). Probed on 6.18.44: the size code must name a size
+// the machine has (2 MiB default, 1 GiB) else ENODEV; sizes are whole huge
+// pages (fs/hugetlbfs/inode.c: hugetlbfs_setattr, EINVAL); hugetlbfs has no
+// write method (fs/read_write.c: vfs_write, EINVAL even for 0 bytes);
+// allocating finds no page (hugetlbfs_fallocate, ENOSPC) unless a seal
+// refuses first; mapping needs a huge-page aligned MAP_FIXED address and
+// offset (EINVAL) and a reservation (ENOMEM); MAP_NORESERVE maps succeed
+// there, and hugetlb VMAs are not modelled (the refusal says so).
+class SysMemfdHuge : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		mm_init(&mm);
+		t.mm = &mm;
+		t.profile = &profile_linux_6_18;
+		t.files = files_new(DEFAULT_NOFILE);
+	}
+	void TearDown() override
+	{
+		mm_destroy(&mm);
+		files_put(t.files);
+	}
+	struct mm mm;
+	struct task t = {};
+};
+
+const uint64_t kHuge = UINT64_C(1) << 21;
+
+TEST_F(SysMemfdHuge, PageSizeCodes)
+{
+	EXPECT_GE(sys_memfd_create(&t, "h", MFD_HUGETLB), 0);
+	EXPECT_GE(sys_memfd_create(&t, "h", MFD_HUGETLB | (UINT64_C(21) << 26)), 0);
+	EXPECT_GE(sys_memfd_create(&t, "h", MFD_HUGETLB | (UINT64_C(30) << 26)), 0);
+	EXPECT_EQ(sys_memfd_create(&t, "h", MFD_HUGETLB | (UINT64_C(16) << 26)), -ENODEV);
+	EXPECT_EQ(sys_memfd_create(&t, "h", MFD_HUGETLB | (UINT64_C(63) << 26)), -ENODEV);
+	// Without MFD_HUGETLB the code bits are unknown flags (mm/memfd.c).
+	EXPECT_EQ(sys_memfd_create(&t, "h", UINT64_C(21) << 26), -EINVAL);
+	// Initial seals as for shmem memfds.
+	int64_t none = sys_memfd_create(&t, "h", MFD_HUGETLB);
+	int64_t sealing = sys_memfd_create(&t, "h", MFD_HUGETLB | MFD_ALLOW_SEALING);
+	int64_t noexec = sys_memfd_create(&t, "h", MFD_HUGETLB | MFD_NOEXEC_SEAL);
+	EXPECT_EQ(sys_fcntl(&t, none, 1034, 0), F_SEAL_SEAL);
+	EXPECT_EQ(sys_fcntl(&t, sealing, 1034, 0), 0);
+	EXPECT_EQ(sys_fcntl(&t, noexec, 1034, 0), F_SEAL_EXEC);
+}
+
+TEST_F(SysMemfdHuge, SizesAreWholeHugePages)
+{
+	int64_t fd = sys_memfd_create(&t, "h", MFD_HUGETLB | MFD_ALLOW_SEALING);
+	EXPECT_EQ(sys_ftruncate(&t, fd, 4096), -EINVAL);
+	EXPECT_EQ(sys_ftruncate(&t, fd, (int64_t)kHuge), 0);   // control
+	EXPECT_EQ(sys_lseek(&t, fd, 0, 2), (int64_t)kHuge);
+	ASSERT_EQ(sys_fcntl(&t, fd, 1033, F_SEAL_GROW), 0);
+	// The alignment comes before the seal.
+	EXPECT_EQ(sys_ftruncate(&t, fd, (int64_t)kHuge + 4096), -EINVAL);
+	EXPECT_EQ(sys_ftruncate(&t, fd, 2 * (int64_t)kHuge), -EPERM);
+}
+
+TEST_F(SysMemfdHuge, NoWritesNoPages)
+{
+	int64_t fd = sys_memfd_create(&t, "h", MFD_HUGETLB | MFD_ALLOW_SEALING);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 1), -EINVAL);
+	EXPECT_EQ(sys_write(&t, fd, kBytes, 0), -EINVAL);
+	EXPECT_EQ(sys_pwrite64(&t, fd, kBytes, 1, 0), -EINVAL);
+	EXPECT_EQ(sys_pwrite64(&t, fd, kBytes, 1, -1), -EINVAL);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, 4096), -ENOSPC);
+	EXPECT_EQ(sys_fallocate(&t, fd, 1, 0, 4096), -ENOSPC);       // KEEP_SIZE
+	EXPECT_EQ(sys_fallocate(&t, fd, 3, 0, 4096), 0);             // punching nothing
+	EXPECT_EQ(sys_fallocate(&t, fd, 4, 0, 4096), -EOPNOTSUPP);
+	ASSERT_EQ(sys_fcntl(&t, fd, 1033, F_SEAL_GROW), 0);
+	EXPECT_EQ(sys_fallocate(&t, fd, 0, 0, 4096), -EPERM);        // the seal first
+}
+
+TEST_F(SysMemfdHuge, MappingsNeedHugePages)
+{
+	int64_t fd = sys_memfd_create(&t, "h", MFD_HUGETLB | MFD_ALLOW_SEALING);
+	ASSERT_EQ(sys_ftruncate(&t, fd, 2 * (int64_t)kHuge), 0);
+	EXPECT_EQ(sys_mmap(&t, 0, 4096, PROT_READ, MAP_SHARED, fd, 0), -ENOMEM);
+	EXPECT_EQ(sys_mmap(&t, UINT64_C(0x7e0000001000), kHuge, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0), -EINVAL);
+	EXPECT_EQ(sys_mmap(&t, UINT64_C(0x7e0000000000), kHuge, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0), -ENOMEM);
+	EXPECT_EQ(sys_mmap(&t, 0, kHuge, PROT_READ, MAP_SHARED, fd, 4096), -EINVAL);
+	EXPECT_EQ(sys_mmap(&t, 0, kHuge, PROT_READ, MAP_PRIVATE, fd, 0), -ENOMEM);
+	EXPECT_FALSE(t.refusal.unmodelled);
+	EXPECT_EQ(sys_mmap(&t, 0, kHuge, PROT_READ, MAP_PRIVATE | MAP_NORESERVE, fd, 0), -ENOSYS);
+	EXPECT_TRUE(t.refusal.unmodelled);
+	EXPECT_EQ(sys_mmap(&t, 0, kHuge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0), -ENOSYS);
+	EXPECT_TRUE(t.refusal.unmodelled);
+	EXPECT_EQ(mm_map_count(&mm), 0u);
+}
+
 }  // namespace

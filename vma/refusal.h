@@ -25,6 +25,10 @@ struct refusal {
 	uint64_t start, end; /* the VMA that refused, when has_vma */
 	vm_flags_t flags;
 	struct vma_origin origin;
+	/* The kernel's answer depends on something the model does not hold
+	 * (a file system path, huge pages): err is a placeholder, and replay
+	 * counts the call as unmodelled rather than comparing it. */
+	bool unmodelled;
 };
 
 static inline void refusal_clear(struct refusal *r)
@@ -50,6 +54,16 @@ static inline int refuse(struct refusal *r, int err, const struct vma *vma, cons
 		}
 	}
 	return -err;
+}
+
+/* A call the model cannot answer: -err is returned, marked unmodelled. */
+static inline int refuse_unmodelled(struct refusal *r, int err, const char *why)
+{
+	int ret = refuse(r, err, NULL, why);
+
+	if (r)
+		r->unmodelled = true;
+	return ret;
 }
 
 #ifdef __cplusplus
