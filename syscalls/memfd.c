@@ -1,5 +1,5 @@
 /* The memfd and fd-table syscalls: memfd_create, fcntl (seals and
- * F_DUPFD), close, dup, dup2, dup3, ftruncate, fchmod, fallocate
+ * F_DUPFD), close, close_range, dup, dup2, dup3, ftruncate, fchmod, fallocate
  * (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c, mm/shmem.c). Reads,
  * writes and lseek are in syscalls/readwrite.c, open in open.c. The rules live in memfd/ and core/files.c; these entries
  * find the file and count what the rules need.
@@ -15,6 +15,8 @@
 #define F_DUPFD_CLOEXEC_CMD 1030
 #define F_ADD_SEALS_CMD 1033
 #define F_GET_SEALS_CMD 1034
+#define CLOSE_RANGE_UNSHARE_BIT (1u << 1)
+#define CLOSE_RANGE_CLOEXEC_BIT (1u << 2)
 
 /* memfd inodes are numbered by the model; the kernel's numbers are its
  * own, and conform compares them by first appearance. */
@@ -100,6 +102,27 @@ int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags)
 {
 	refusal_clear(&t->refusal);
 	return t->files ? files_dup3(t->files, oldfd, newfd, flags) : -EBADF;
+}
+
+/* close_range(first, last, flags) (fs/file.c): CLOSE_RANGE_UNSHARE gives
+ * the task its own copy of a shared table first, so that the closes (or
+ * CLOSE_RANGE_CLOEXEC's marks) stay its own. */
+int64_t sys_close_range(struct task *t, uint64_t first, uint64_t last, uint64_t flags)
+{
+	refusal_clear(&t->refusal);
+	if (!t->files)
+		return -EBADF;
+	if ((flags & ~(uint64_t)(CLOSE_RANGE_UNSHARE_BIT | CLOSE_RANGE_CLOEXEC_BIT)) || first > last)
+		return refuse(&t->refusal, EINVAL, NULL, "fs/file.c: close_range: unknown flags or first > last");
+	if ((flags & CLOSE_RANGE_UNSHARE_BIT) && t->files->refs > 1) {
+		struct files *copy = files_copy(t->files);
+
+		if (!copy)
+			return -ENOMEM;
+		files_put(t->files);
+		t->files = copy;
+	}
+	return files_close_range(t->files, first, last, flags);
 }
 
 /* ftruncate: a read-only open file is EINVAL (fs/open.c: do_ftruncate),

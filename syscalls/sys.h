@@ -39,6 +39,7 @@ int64_t sys_mseal(struct task *t, uint64_t addr, uint64_t len, uint64_t flags);
 int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags);
 int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg);
 int64_t sys_close(struct task *t, int64_t fd);
+int64_t sys_close_range(struct task *t, uint64_t first, uint64_t last, uint64_t flags);
 int64_t sys_dup(struct task *t, int64_t fd);
 int64_t sys_dup2(struct task *t, int64_t oldfd, int64_t newfd);
 int64_t sys_dup3(struct task *t, int64_t oldfd, int64_t newfd, uint64_t flags);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/files.h"
+#include "core/tasks.h"
 #include "core/maps.h"
 #include "memfd/memfd.h"
 #include "syscalls/sys.h"
@@ -323,6 +324,40 @@ TEST_F(SysMemfdHuge, MappingsNeedHugePages)
 	EXPECT_EQ(sys_mmap(&t, 0, kHuge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0), -ENOSYS);
 	EXPECT_TRUE(t.refusal.unmodelled);
 	EXPECT_EQ(mm_map_count(&mm), 0u);
+}
+
+// close_range (fs/file.c): unknown flags or first > last are EINVAL and
+// close nothing; CLOSE_RANGE_CLOEXEC marks instead of closing, so exec
+// closes them; CLOSE_RANGE_UNSHARE closes in a private copy of a table
+// shared with a CLONE_FILES sibling, which keeps its descriptors.
+TEST(SysCloseRange, FlagsCloexecAndUnshare)
+{
+	struct tasks tasks;
+	ASSERT_EQ(tasks_init(&tasks, &profile_linux_6_18), 0);
+	struct task *t = tasks_start(&tasks, 0);
+	ASSERT_NE(t, nullptr);
+	int64_t a = sys_memfd_create(t, "a", 0), b = sys_memfd_create(t, "b", 0);
+	ASSERT_EQ(a, 3);
+	ASSERT_EQ(b, 4);
+	EXPECT_EQ(sys_close_range(t, 3, 4, 1u << 3), -EINVAL);
+	EXPECT_EQ(sys_close_range(t, 4, 3, 0), -EINVAL);
+	EXPECT_GE(sys_fcntl(t, 3, 1034, 0), 0);           // nothing closed
+
+	EXPECT_EQ(sys_close_range(t, 4, 4, 1u << 2), 0);  // CLOEXEC: still open
+	EXPECT_GE(sys_fcntl(t, 4, 1034, 0), 0);
+
+	int64_t sibling_pid = sys_clone(t, 0x400 /* CLONE_FILES */, 0);
+	ASSERT_GT(sibling_pid, 0);
+	struct task *sibling = tasks_find(&tasks, sibling_pid);
+	EXPECT_EQ(sys_close_range(t, 3, ~0ull, 1u << 1), 0);   // UNSHARE
+	EXPECT_EQ(sys_fcntl(t, 3, 1034, 0), -EBADF);
+	EXPECT_GE(sys_fcntl(sibling, 3, 1034, 0), 0);      // the sibling keeps it
+	EXPECT_EQ(sys_close_range(sibling, 3, 3, 0), 0);    // control: shared, no copy
+	EXPECT_EQ(sys_fcntl(sibling, 3, 1034, 0), -EBADF);
+
+	EXPECT_EQ(sys_execve(sibling, "/bin/true"), 0);     // fd 4 was close-on-exec
+	EXPECT_EQ(sys_fcntl(sibling, 4, 1034, 0), -EBADF);
+	tasks_destroy(&tasks);
 }
 
 }  // namespace
