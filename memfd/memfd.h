@@ -81,9 +81,11 @@ int memfd_check_chmod(const struct inode *inode, unsigned mode);
  * not whole huge pages, -EPERM when SHRINK or GROW forbids it. */
 int memfd_check_truncate(const struct inode *inode, uint64_t size);
 
-/* write/pwrite of len > 0 bytes at off: -EPERM under WRITE or
- * FUTURE_WRITE, or past the end under GROW. */
-int memfd_check_write(const struct inode *inode, uint64_t off, uint64_t len);
+/* write/pwrite of len > 0 bytes at off: how many bytes the write puts
+ * in, or -EPERM under WRITE or FUTURE_WRITE, or under GROW when not one
+ * whole page below the size can be written (a write crossing the size is
+ * short: mm/shmem.c: shmem_write_begin per page). */
+int64_t memfd_write_len(const struct inode *inode, uint64_t off, uint64_t len);
 
 /* fallocate(mode, off, len) through a file open with `file_mode`, in
  * fs/open.c: vfs_fallocate's and mm/shmem.c: shmem_fallocate's order

@@ -39,13 +39,12 @@ static int64_t write_at(struct task *t, struct file *file, const void *buf, uint
 			uint64_t off)
 {
 	struct inode *inode = file->inode;
-	int err;
+	int64_t n;
 
 	if (!len)
 		return 0;
 	if (inode->kind == INODE_SYSCTL) {
 		struct pidns *ns = sysctl_ns(t);
-		int64_t n;
 
 		if (!buf)
 			return refuse(&t->refusal, EFAULT, NULL, "fs/proc/proc_sysctl.c: proc_sys_call_handler: unreadable buffer");
@@ -60,11 +59,12 @@ static int64_t write_at(struct task *t, struct file *file, const void *buf, uint
 	}
 	if (!is_shmem(inode))
 		return buf ? (int64_t)len : refuse(&t->refusal, EFAULT, NULL, "unreadable buffer");
-	err = memfd_check_write(inode, off, len);
-	if (err)
-		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
+	n = memfd_write_len(inode, off, len);
+	if (n < 0)
+		return refuse(&t->refusal, (int)-n, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
 	if (!buf)
 		return refuse(&t->refusal, EFAULT, NULL, "mm/filemap.c: generic_perform_write: unreadable buffer");
+	len = (uint64_t)n;
 	if (off + len > inode->size)
 		inode->size = off + len;
 	return (int64_t)len;

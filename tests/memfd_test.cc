@@ -164,16 +164,22 @@ TEST_F(Memfd, SealsRefuseTheirOperations)
 {
 	struct inode *m = Make(MFD_ALLOW_SEALING);
 	m->size = 8192;
-	EXPECT_EQ(memfd_check_write(m, 8000, 1000), 0);
+	EXPECT_EQ(memfd_write_len(m, 8000, 1000), 1000);
 	ASSERT_EQ(memfd_add_seals(m, FILE_MODE_WRITE, F_SEAL_SHRINK), 0);
 	EXPECT_EQ(memfd_check_truncate(m, 4096), -EPERM);
 	EXPECT_EQ(memfd_check_truncate(m, 16384), 0);
 	ASSERT_EQ(memfd_add_seals(m, FILE_MODE_WRITE, F_SEAL_GROW), 0);
 	EXPECT_EQ(memfd_check_truncate(m, 16384), -EPERM);
-	EXPECT_EQ(memfd_check_write(m, 8000, 1000), -EPERM);   // past the end
-	EXPECT_EQ(memfd_check_write(m, 0, 100), 0);            // inside
+	EXPECT_EQ(memfd_write_len(m, 8192, 1), -EPERM);        // at the end
+	EXPECT_EQ(memfd_write_len(m, 8000, 1000), 192);        // short: up to the end
+	EXPECT_EQ(memfd_write_len(m, 0, 100), 100);            // inside
+	m->size = 5000;                                        // pages below the size only
+	EXPECT_EQ(memfd_write_len(m, 4000, 2000), 96);
+	EXPECT_EQ(memfd_write_len(m, 4096, 904), 904);
+	EXPECT_EQ(memfd_write_len(m, 4096, 905), -EPERM);
+	m->size = 8192;
 	ASSERT_EQ(memfd_add_seals(m, FILE_MODE_WRITE, F_SEAL_WRITE), 0);
-	EXPECT_EQ(memfd_check_write(m, 0, 100), -EPERM);
+	EXPECT_EQ(memfd_write_len(m, 0, 100), -EPERM);
 	EXPECT_EQ(memfd_check_truncate(m, 8192), 0);
 	inode_put(m);
 }
