@@ -49,6 +49,17 @@ struct file *file_open(struct inode *inode, unsigned mode)
 	return file;
 }
 
+struct file *file_open_path(struct inode *inode, unsigned mode)
+{
+	struct file *file = file_open(inode, mode);
+
+	if (file && (mode & FILE_MODE_WRITE)) {
+		file->holds_write_access = true;
+		inode->write_openers++;
+	}
+	return file;
+}
+
 void file_get(struct file *file)
 {
 	file->refs++;
@@ -58,6 +69,8 @@ void file_put(struct file *file)
 {
 	if (!file || --file->refs)
 		return;
+	if (file->holds_write_access)
+		file->inode->write_openers--;
 	inode_put(file->inode);
 	free(file);
 }

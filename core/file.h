@@ -43,6 +43,11 @@ struct inode {
 	 * address space, counted by vma/vma.c as VMAs come and go: adding a
 	 * write seal finds none or fails (mm/memfd.c: memfd_wait_for_pins). */
 	unsigned shared_maywrite_maps;
+	/* Open files that hold write access to it (the kernel's positive
+	 * i_writecount): exec of the inode is ETXTBSY while there are any.
+	 * An open(2) for writing takes it; memfd_create's own file does not
+	 * (probed on 6.18.44). */
+	unsigned write_openers;
 };
 
 /* Open-file access mode bits (FMODE_READ/FMODE_WRITE in the kernel). */
@@ -54,6 +59,7 @@ struct file {
 	unsigned mode;
 	uint64_t pos;      /* the file position write() and lseek() use */
 	struct inode *inode;
+	bool holds_write_access;   /* counted in inode->write_openers */
 };
 
 /* A new inode with one reference; NULL when out of memory. */
@@ -64,6 +70,8 @@ void inode_put(struct inode *inode);
 
 /* A new open file on `inode` (takes its own inode reference). */
 struct file *file_open(struct inode *inode, unsigned mode);
+/* The same through open(2): open for writing, it holds write access. */
+struct file *file_open_path(struct inode *inode, unsigned mode);
 void file_get(struct file *file);
 void file_put(struct file *file);
 

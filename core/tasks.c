@@ -177,8 +177,22 @@ static int check_clone_flags(const struct task *parent, uint64_t flags)
 	}
 	if ((flags & CLONE_PIDFD_FLAG) && (flags & CLONE_DETACHED_FLAG))
 		return -EINVAL;
-	if ((flags & CLONE_NEW_NAMESPACES) && !parent->cap_sys_admin)
+	/* kernel/nsproxy.c: copy_namespaces: CAP_SYS_ADMIN in the child's
+	 * user namespace, which a CLONE_NEWUSER child has in full (probed on
+	 * 6.18.44: uid 65534 without capabilities clones CLONE_NEWUSER and
+	 * CLONE_NEWUSER|CLONE_NEWPID, and gets EPERM for CLONE_NEWPID). */
+	if ((flags & CLONE_NEW_NAMESPACES & ~CLONE_NEWUSER_FLAG) && !(flags & CLONE_NEWUSER_FLAG) &&
+	    !parent->cap_sys_admin)
 		return -EPERM;
+	/* After the capability: CLONE_NEWIPC with a shared undo list (EPERM
+	 * without CAP_SYS_ADMIN, EINVAL as root, probed). */
+	if ((flags & (CLONE_NEWIPC_FLAG | CLONE_SYSVSEM_FLAG)) == (CLONE_NEWIPC_FLAG | CLONE_SYSVSEM_FLAG))
+		return -EINVAL;
+	/* kernel/pid_namespace.c: copy_pid_ns: a new namespace only below the
+	 * task's own; after unshare(CLONE_NEWPID) clone(CLONE_NEWPID) is
+	 * EINVAL (probed, at level 1 and at level 31). */
+	if ((flags & CLONE_NEWPID_FLAG) && parent->pidns_for_children != parent->pidns)
+		return -EINVAL;
 	return 0;
 }
 
@@ -211,7 +225,9 @@ int64_t task_clone(struct task *parent, uint64_t flags, int64_t child_pid, struc
 
 	if (out)
 		*out = NULL;
-	flags &= ~CSIGNAL_MASK;
+	/* The exit signal (never above 64, so never bit 0x80: clone3's
+	 * CLONE_NEWTIME, which sys_clone strips with the rest of the byte). */
+	flags &= ~(CSIGNAL_MASK & ~CLONE_NEWTIME_FLAG);
 	err = check_clone_flags(parent, flags);
 	if (err)
 		return err;
@@ -276,7 +292,11 @@ int64_t task_unshare(struct task *t, uint64_t flags)
 				if (o != t && o->tgid == t->tgid)
 					return -EINVAL;
 	}
-	if ((flags & CLONE_NEW_NAMESPACES) && !t->cap_sys_admin)
+	/* kernel/nsproxy.c: unshare_nsproxy_namespaces: a new user namespace
+	 * brings the capability with it (probed: uid 65534 unshares
+	 * CLONE_NEWUSER and CLONE_NEWUSER|CLONE_NEWPID). */
+	if ((flags & CLONE_NEW_NAMESPACES & ~CLONE_NEWUSER_FLAG) && !(flags & CLONE_NEWUSER_FLAG) &&
+	    !t->cap_sys_admin)
 		return -EPERM;
 	if (flags & CLONE_NEWPID_FLAG) {
 		/* kernel/pid_namespace.c: copy_pid_ns: one pending namespace at
@@ -365,13 +385,19 @@ static bool in_or_below(const struct pidns *ns, const struct pidns *top)
 	return false;
 }
 
-/* The namespace whose init t is, if any (never the initial one: the
- * machine's init exiting is not modelled). */
+/* The namespace whose init t is the last thread of, if any (never the
+ * initial one: the machine's init exiting is not modelled). The init
+ * process is its whole thread group: while another of its threads lives
+ * the namespace goes on (kernel/exit.c: find_child_reaper finds it;
+ * probed on 6.18.44: after the init leader's exit(2) its other thread
+ * forked into the namespace and the namespace's other processes lived). */
 static struct pidns *init_of(const struct task *t)
 {
 	struct pidns *ns = t->pidns;
 
-	return ns && ns != t->tasks->root && ns->init_pid == t->pid ? ns : NULL;
+	if (!ns || ns == t->tasks->root || ns->init_pid != t->tgid)
+		return NULL;
+	return other_thread(t->tasks, t->tgid, t) ? NULL : ns;
 }
 
 /* Some task inside ns (or below it) other than t, or NULL. */

@@ -80,9 +80,11 @@ struct task *tasks_find(const struct tasks *tasks, int64_t pid);
 /* clone(flags) by parent (kernel/fork.c: copy_process), the child
  * numbered child_pid (0: the table picks): the child's pid, or -errno
  * (EINVAL for flag combinations the kernel refuses, EPERM for namespaces
- * without CAP_SYS_ADMIN, ENOMEM into a namespace whose init has exited,
- * EEXIST when child_pid is taken). *child (may be NULL) gets the task.
- * The exit signal in the low byte is ignored. */
+ * without CAP_SYS_ADMIN unless CLONE_NEWUSER comes with them, ENOMEM into
+ * a namespace whose init has exited, EEXIST when child_pid is taken).
+ * *child (may be NULL) gets the task. The low byte's exit-signal bits
+ * are ignored; bit 0x80 is CLONE_NEWTIME (clone3 passes it; sys_clone
+ * strips the whole byte). */
 int64_t task_clone(struct task *parent, uint64_t flags, int64_t child_pid, struct task **child);
 
 /* unshare(flags) (kernel/fork.c: ksys_unshare): CLONE_FILES gives the
@@ -97,9 +99,10 @@ int64_t task_unshare(struct task *t, uint64_t flags);
 int64_t task_exec(struct task *t);
 
 /* t exits (exit(2)): it leaves the table and drops its references; t is
- * freed. If t is its namespace's init, every task in the namespace and
- * those below it is killed too, and the namespace takes no more tasks
- * (kernel/pid_namespace.c: zap_pid_ns_processes). */
+ * freed. If t is the last thread of its namespace's init process, every
+ * task in the namespace and those below it is killed too, and the
+ * namespace takes no more tasks (kernel/pid_namespace.c:
+ * zap_pid_ns_processes). */
 void task_exit(struct task *t);
 /* exit_group(2): every task of t's thread group exits; t is freed. */
 void task_exit_group(struct task *t);

@@ -102,7 +102,7 @@ static unsigned open_mode(uint64_t flags)
 
 static int64_t install(struct task *t, struct inode *inode, uint64_t flags)
 {
-	struct file *file = file_open(inode, open_mode(flags));
+	struct file *file = file_open_path(inode, open_mode(flags));
 	int64_t fd;
 
 	if (!file)

@@ -8,7 +8,8 @@
  * does not hold names a program that loads; a descriptor (execveat with
  * AT_EMPTY_PATH, or execve of /proc/self/fd/N) is checked the way
  * fs/exec.c: do_open_execat checks the file (a regular file with an exec
- * bit: else EACCES; an empty one: ENOEXEC), and a non-empty executable
+ * bit: else EACCES; open for writing elsewhere: ETXTBSY; an empty one:
+ * ENOEXEC), and a non-empty executable
  * memfd is taken to hold a program.
  */
 #include <errno.h>
@@ -22,6 +23,8 @@
 #define AT_SYMLINK_NOFOLLOW_FLAG 0x100
 #define AT_EMPTY_PATH_FLAG 0x1000
 #define EXEC_BITS 0111
+/* include/uapi/asm-generic/signal.h: _NSIG, the highest valid signal. */
+#define NSIG_MAX 64
 /* The 32 legacy clone flags (kernel/fork.c: CLONE_LEGACY_FLAGS). */
 #define CLONE_LEGACY_MASK 0xffffffffULL
 
@@ -56,7 +59,9 @@ int64_t sys_clone(struct task *t, uint64_t flags, int64_t child_pid)
 	/* The legacy call ignores CLONE_DETACHED unless with CLONE_PIDFD. */
 	if (!(flags & CLONE_PIDFD_FLAG))
 		flags &= ~CLONE_DETACHED_FLAG;
-	return clone_result(t, task_clone(t, flags & CLONE_LEGACY_MASK, child_pid, NULL));
+	/* The low byte is the exit signal, whatever it holds: clone(0x80)
+	 * makes a child, not a time namespace (probed on 6.18.44). */
+	return clone_result(t, task_clone(t, flags & CLONE_LEGACY_MASK & ~CSIGNAL_MASK, child_pid, NULL));
 }
 
 int64_t sys_fork(struct task *t, int64_t child_pid)
@@ -76,11 +81,14 @@ int64_t sys_clone3(struct task *t, uint64_t flags, uint64_t exit_signal, int64_t
 	refusal_clear(&t->refusal);
 	if (!t->tasks)
 		return no_table(t);
-	if (exit_signal & ~CSIGNAL_MASK)
-		return refuse(&t->refusal, EINVAL, NULL, "kernel/fork.c: copy_clone_args_from_user: exit_signal beyond CSIGNAL");
+	/* Beyond CSIGNAL or not a valid signal (above _NSIG = 64): 65 and 0xff
+	 * are EINVAL, 64 is taken (probed on 6.18.44). */
+	if ((exit_signal & ~CSIGNAL_MASK) || exit_signal > NSIG_MAX)
+		return refuse(&t->refusal, EINVAL, NULL, "kernel/fork.c: copy_clone_args_from_user: exit_signal is not a valid signal");
 	if (flags & ~(CLONE_LEGACY_MASK | CLONE_CLEAR_SIGHAND_FLAG | CLONE_INTO_CGROUP_FLAG))
 		return refuse(&t->refusal, EINVAL, NULL, "kernel/fork.c: clone3_args_valid: unknown flags");
-	if (flags & (CSIGNAL_MASK | CLONE_DETACHED_FLAG))
+	/* CSIGNAL's bit 0x80 is clone3's CLONE_NEWTIME (probed: taken). */
+	if (flags & ((CSIGNAL_MASK & ~CLONE_NEWTIME_FLAG) | CLONE_DETACHED_FLAG))
 		return refuse(&t->refusal, EINVAL, NULL, "kernel/fork.c: clone3_args_valid: CSIGNAL bits or CLONE_DETACHED in flags");
 	if ((flags & (CLONE_SIGHAND_FLAG | CLONE_CLEAR_SIGHAND_FLAG)) == (CLONE_SIGHAND_FLAG | CLONE_CLEAR_SIGHAND_FLAG))
 		return refuse(&t->refusal, EINVAL, NULL, "kernel/fork.c: clone3_args_valid: CLONE_SIGHAND with CLONE_CLEAR_SIGHAND");
@@ -117,6 +125,10 @@ static int64_t check_exec_file(struct task *t, const struct file *file)
 	if (inode->kind == INODE_SYSCTL || !(inode->mode & EXEC_BITS))
 		return refuse(&t->refusal, EACCES, NULL,
 			      "fs/namei.c: generic_permission: no exec bit (MFD_NOEXEC_SEAL, vm.memfd_noexec or chmod)");
+	/* fs/exec.c: exe_file_deny_write_access: not while a descriptor
+	 * opened for writing exists (a reopen O_RDWR/O_WRONLY; probed). */
+	if (inode->write_openers)
+		return refuse(&t->refusal, ETXTBSY, NULL, "fs/exec.c: do_open_execat: the file is open for writing");
 	if (!inode->size)
 		return refuse(&t->refusal, ENOEXEC, NULL, "fs/exec.c: search_binary_handler: an empty file is no program");
 	return 0;
@@ -151,14 +163,17 @@ int64_t sys_execveat(struct task *t, int64_t dirfd, const char *path, uint64_t f
 	refusal_clear(&t->refusal);
 	if (!t->tasks)
 		return no_table(t);
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW_FLAG | AT_EMPTY_PATH_FLAG))
-		return refuse(&t->refusal, EINVAL, NULL, "fs/exec.c: do_open_execat: unknown flags");
+	/* The path is copied in (getname_uflags) before do_open_execat looks
+	 * at the flags: "" with 0x4 is ENOENT, with AT_EMPTY_PATH|0x4 EINVAL
+	 * (probed on 6.18.44). */
 	if (!path)
 		return refuse(&t->refusal, EFAULT, NULL, "fs/namei.c: getname: unreadable path");
+	if (!*path && !(flags & AT_EMPTY_PATH_FLAG))
+		return refuse(&t->refusal, ENOENT, NULL, "fs/namei.c: an empty path without AT_EMPTY_PATH");
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW_FLAG | AT_EMPTY_PATH_FLAG))
+		return refuse(&t->refusal, EINVAL, NULL, "fs/exec.c: do_open_execat: unknown flags");
 	if (*path)
 		return task_exec(t);
-	if (!(flags & AT_EMPTY_PATH_FLAG))
-		return refuse(&t->refusal, ENOENT, NULL, "fs/namei.c: an empty path without AT_EMPTY_PATH");
 	file = files_lookup(t->files, dirfd);
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/exec.c: do_open_execat: fd is not open");
