@@ -1,6 +1,6 @@
 /* mmsim conform: the command line of syscalls/conform.h.
  *
- *   mmsim conform --area mm [--sequences N] [--calls M] [--seed S] [--first I]
+ *   mmsim conform --area mm|memfd|pidns|all [--sequences N] [--calls M] [--seed S] [--first I]
  *                 [--window ADDR] [--pages P] [--timeout MS] [--shrink-tries T]
  *                 [--verbose] [--progress]
  *   mmsim conform --replay FILE
@@ -21,19 +21,30 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim conform --area mm [--sequences N] [--calls M] [--seed S] [--first I]\n"
+		"usage: mmsim conform --area AREA [--sequences N] [--calls M] [--seed S] [--first I]\n"
 		"                     [--window ADDR] [--pages P] [--timeout MS] [--shrink-tries T]\n"
 		"                     [--verbose] [--progress]\n"
 		"       mmsim conform --replay FILE\n"
 		"\n"
-		"Run random sequences of mmap, munmap, mprotect, pkey_mprotect, pkey_alloc,\n"
-		"pkey_free, mremap, madvise, brk, mseal and page touches for real (in a forked\n"
-		"child, inside a reserved address window) and in the model, and compare after\n"
-		"every call: the result, and the window's /proc/self/maps lines with their smaps\n"
-		"VmFlags. A mismatch is shrunk to a minimal sequence, printed so that it can be\n"
-		"pasted into a file and run again with --replay.\n"
+		"Run random sequences of syscalls for real (in a forked child, inside a reserved\n"
+		"address window) and in the model, and compare after every call: the result,\n"
+		"the window's /proc/self/maps lines with their smaps VmFlags and, where files\n"
+		"are open, each descriptor's seals, mode, size and position, the bytes a read of\n"
+		"vm.memfd_noexec gave and the windows of fork() children. A mismatch is shrunk\n"
+		"to a minimal sequence, printed so that it can be pasted into a file and run\n"
+		"again with --replay.\n"
 		"\n"
-		"  --area mm          the syscalls above (the only area so far)\n"
+		"  --area mm          mmap, munmap, mprotect, pkey_mprotect, pkey_alloc, pkey_free,\n"
+		"                     mremap, madvise, brk, mseal, page touches, fill(max-K)\n"
+		"  --area memfd       memfd_create, fcntl (seals, F_DUPFD), write, pwrite64, read,\n"
+		"                     ftruncate, fallocate, fchmod, close, dup, dup2, dup3, lseek,\n"
+		"                     openat(/proc/self/fd/N), mmap of memfds, mprotect, munmap,\n"
+		"                     madvise, touches, mseal, fork() and reap() of a child that\n"
+		"                     keeps a copy of the address space\n"
+		"  --area pidns       ns_new() (unshare -pf), ns_up(), vm.memfd_noexec opened,\n"
+		"                     written and read in those namespaces (never in this one),\n"
+		"                     memfd_create with MFD_EXEC/MFD_NOEXEC_SEAL, seals, fchmod\n"
+		"  --area all         the three mixed in each sequence\n"
 		"  --sequences N      how many sequences (default 100)\n"
 		"  --calls M          calls per sequence (default 30)\n"
 		"  --seed S           seed of the run (default: from the clock, printed)\n"
@@ -137,9 +148,10 @@ int cli_conform(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!o.replay && (!area || strcmp(area, "mm") != 0)) {
+	if (!o.replay && (!area || conform_area_parse(area, &o.area) != 0)) {
 		fprintf(stderr, "mmsim conform: %s\n",
-			area ? "unknown --area (only 'mm' exists so far)" : "--area mm is required");
+			area ? "unknown --area (mm, memfd, pidns or all)"
+			     : "--area mm, memfd, pidns or all is required");
 		return 2;
 	}
 	if (o.calls == 0 || o.calls > 10000) {

@@ -41,10 +41,24 @@ static uint64_t huge_size(uint64_t flags)
 	return code == 30 ? UINT64_C(1) << 30 : 0;
 }
 
+/* "/memfd:NAME (deleted)" as /proc/PID/maps prints it: fs/proc/task_mmu.c:
+ * show_map_vma prints the path with seq_path(..., "\n"), which writes a
+ * newline as \012 (fs/seq_file.c: mangle_path); nothing else is escaped
+ * (conform: a memfd named "a b\nc" maps as "/memfd:a b\012c (deleted)"). */
+static void memfd_path(char *path, size_t size, const char *name)
+{
+	size_t len = (size_t)snprintf(path, size, "/memfd:");
+
+	for (; *name && len + 5 < size; name++)
+		len += (size_t)(*name == '\n' ? snprintf(path + len, size - len, "\\012")
+					      : snprintf(path + len, size - len, "%c", *name));
+	snprintf(path + len, size - len, " (deleted)");
+}
+
 int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags, uint64_t ino,
 		       struct inode **out)
 {
-	char path[MEMFD_NAME_MAX + 32];
+	char path[4 * MEMFD_NAME_MAX + 32];
 	int64_t sane = sanitize_flags(ns, flags);
 	struct inode *inode;
 
@@ -59,7 +73,7 @@ int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags,
 	/* fs/hugetlbfs/inode.c: hugetlb_file_setup: no such page size. */
 	if ((sane & MFD_HUGETLB) && !huge_size((uint64_t)sane))
 		return -ENODEV;
-	snprintf(path, sizeof(path), "/memfd:%s (deleted)", name);
+	memfd_path(path, sizeof(path), name);
 	inode = inode_new(INODE_MEMFD, 0, 1, ino, path);
 	if (!inode)
 		return -ENOMEM;

@@ -23,6 +23,64 @@
 #include <unistd.h>
 
 #include "core/page.h"
+#include "syscalls/conform_internal.h"
+
+/* ---- the state text --------------------------------------------------------- */
+
+size_t conform_fd_line(const struct conform_fd_state *f, char *buf, size_t size)
+{
+	char kind[40], seals[24];
+	int n;
+
+	if (f->kind == CONFORM_FD_MEMFD)
+		snprintf(kind, sizeof(kind), "memfd ino %" PRIu64, f->ino);
+	else
+		snprintf(kind, sizeof(kind), "%s", f->kind == CONFORM_FD_SYSCTL ? "sysctl" : "file");
+	if (f->seals >= 0)
+		snprintf(seals, sizeof(seals), "%#" PRIx64, (uint64_t)f->seals);
+	else
+		snprintf(seals, sizeof(seals), "%s", strerrorname_np((int)-f->seals) ?
+			 strerrorname_np((int)-f->seals) : "E?");
+	n = snprintf(buf, size, "fd %d %s %c%c%s seals %s mode %04o size %" PRId64 " pos %" PRId64 "\n",
+		     f->fd, kind, (f->access & 1) ? 'r' : '-', (f->access & 2) ? 'w' : '-',
+		     f->cloexec ? " cloexec" : "", seals, f->mode, f->size, f->pos);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Append s to buf[*len..size), keeping it terminated; *len counts all. */
+static void append(char *buf, size_t size, size_t *len, const char *s)
+{
+	for (; *s; s++, (*len)++)
+		if (*len + 1 < size) {
+			buf[*len] = *s;
+			buf[*len + 1] = '\0';
+		}
+}
+
+size_t conform_data_line(const char *bytes, size_t n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	append(buf, size, &len, "data \"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)bytes[i];
+		char one[8];
+
+		if (ch == '\n')
+			snprintf(one, sizeof(one), "\\n");
+		else if (ch == '"' || ch == '\\')
+			snprintf(one, sizeof(one), "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			snprintf(one, sizeof(one), "\\%03o", ch);
+		else
+			snprintf(one, sizeof(one), "%c", ch);
+		append(buf, size, &len, one);
+	}
+	append(buf, size, &len, "\"\n");
+	return len;
+}
 
 /* ---- comparison -------------------------------------------------------------- */
 
@@ -40,10 +98,19 @@ bool conform_ret_elsewhere(const struct conform_seq *s, int nr, int64_t ret)
 
 #define NAME_COLUMN 72
 #define SHMEM_NAME "/dev/zero (deleted)"
+#define MEMFD_PREFIX "/memfd:"
+#define DELETED " (deleted)"
+#define FD_MEMFD "memfd ino "
 
 struct ino_table {
 	uint64_t *ino;
 	size_t n, cap;
+};
+
+/* The ranks of a run: shared anonymous memory and memfds counted apart,
+ * so that the mm area's numbers do not depend on memfds. */
+struct ino_ranks {
+	struct ino_table shmem, memfd;
 };
 
 static long ino_rank(struct ino_table *t, uint64_t ino)
@@ -64,58 +131,115 @@ static long ino_rank(struct ino_table *t, uint64_t ino)
 	return (long)t->n;
 }
 
-/* One listing with shmem inode numbers replaced; NULL when out of memory. */
-static char *normalise_text(const char *text, struct ino_table *t)
+static bool ends_with(const char *p, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && !memcmp(p + n - k, suffix, k);
+}
+
+/* The table a maps line's inode is ranked in: shared anonymous memory,
+ * a memfd, or none (NULL) for anything else. */
+static struct ino_table *maps_table(struct ino_ranks *r, const char *p, size_t n)
+{
+	const char *m;
+
+	if (ends_with(p, n, SHMEM_NAME))
+		return &r->shmem;
+	m = memchr(p, '/', n);
+	if (m && (size_t)(p + n - m) > strlen(MEMFD_PREFIX) &&
+	    !memcmp(m, MEMFD_PREFIX, strlen(MEMFD_PREFIX)) && ends_with(p, n, DELETED))
+		return &r->memfd;
+	return NULL;
+}
+
+/* A maps line "range perms offset dev inode <pad> name" with its inode
+ * as "#k": the padding is redone as fs/proc/task_mmu.c: show_map_vma
+ * pads (the header, then spaces to column 72, then one). 1 when it was
+ * such a line, 0 when not, -1 when out of memory. */
+static int normalise_maps_line(FILE *f, const char *p, size_t n, struct ino_table *t)
+{
+	size_t i = 0, ino_at, name_at;
+	uint64_t ino = 0;
+	char head[160];
+	long k;
+	int hlen;
+
+	for (int field = 0; field < 4 && i < n; field++) {
+		while (i < n && p[i] != ' ')
+			i++;
+		while (i < n && p[i] == ' ')
+			i++;
+	}
+	ino_at = i;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		ino = ino * 10 + (uint64_t)(p[i++] - '0');
+	if (i == ino_at || ino_at > 120)
+		return 0;
+	for (name_at = i; name_at < n && p[name_at] == ' '; name_at++)
+		;
+	k = ino_rank(t, ino);
+	if (k < 0)
+		return -1;
+	hlen = snprintf(head, sizeof(head), "%.*s#%ld ", (int)ino_at, p, k);
+	fprintf(f, "%s%*s %.*s\n", head, hlen < NAME_COLUMN ? NAME_COLUMN - hlen : 0, "",
+		(int)(n - name_at), p + name_at);
+	return 1;
+}
+
+/* "fd 3 memfd ino 1043 rw ..." as "fd 3 memfd #k rw ...". */
+static int normalise_fd_line(FILE *f, const char *p, size_t n, struct ino_table *t)
+{
+	const char *at = strstr(p, " " FD_MEMFD);
+	const char *digits, *q;
+	uint64_t ino = 0;
+	long k;
+
+	if (!at || at >= p + n)
+		return 0;
+	digits = at + 1 + strlen(FD_MEMFD);
+	for (q = digits; q < p + n && *q >= '0' && *q <= '9'; q++)
+		ino = ino * 10 + (uint64_t)(*q - '0');
+	if (q == digits)
+		return 0;
+	k = ino_rank(t, ino);
+	if (k < 0)
+		return -1;
+	fprintf(f, "%.*s memfd #%ld%.*s\n", (int)(at - p), p, k, (int)(p + n - q), q);
+	return 1;
+}
+
+static int normalise_line(FILE *f, const char *p, size_t n, struct ino_ranks *r)
+{
+	struct ino_table *t;
+
+	if (n > 3 && !memcmp(p, "fd ", 3))
+		return normalise_fd_line(f, p, n, &r->memfd);
+	t = maps_table(r, p, n);
+	return t ? normalise_maps_line(f, p, n, t) : 0;
+}
+
+/* One state text with inode numbers replaced; NULL when out of memory. */
+static char *normalise_text(const char *text, struct ino_ranks *r)
 {
 	char *res = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&res, &len);
 	const char *p = text;
+	int rc = 0;
 
 	if (!f)
 		return NULL;
-	while (*p) {
+	while (*p && rc >= 0) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		size_t namelen = sizeof(SHMEM_NAME) - 1;
-		bool done = false;
 
-		if (n > namelen && !memcmp(p + n - namelen, SHMEM_NAME, namelen)) {
-			/* fields: range perms offset dev inode, then padding and the name */
-			size_t i = 0;
-
-			for (int field = 0; field < 4 && i < n; field++) {
-				while (i < n && p[i] != ' ')
-					i++;
-				while (i < n && p[i] == ' ')
-					i++;
-			}
-			size_t ino_at = i;
-			uint64_t ino = 0;
-
-			while (i < n && p[i] >= '0' && p[i] <= '9')
-				ino = ino * 10 + (uint64_t)(p[i++] - '0');
-			if (i > ino_at) {
-				long k = ino_rank(t, ino);
-				char head[160];
-				int hlen;
-
-				if (k < 0) {
-					fclose(f);
-					free(res);
-					return NULL;
-				}
-				hlen = snprintf(head, sizeof(head), "%.*s#%ld ", (int)ino_at, p, k);
-				fprintf(f, "%s%*s %s\n", head,
-					hlen < NAME_COLUMN ? NAME_COLUMN - hlen : 0, "", SHMEM_NAME);
-				done = true;
-			}
-		}
-		if (!done)
+		rc = normalise_line(f, p, n, r);
+		if (rc == 0)
 			fprintf(f, "%.*s\n", (int)n, p);
 		p += n + (nl ? 1 : 0);
 	}
-	if (fclose(f) != 0) {
+	if (fclose(f) != 0 || rc < 0) {
 		free(res);
 		return NULL;
 	}
@@ -124,23 +248,52 @@ static char *normalise_text(const char *text, struct ino_table *t)
 
 int conform_normalise(struct conform_run *r)
 {
-	struct ino_table t = { NULL, 0, 0 };
+	struct ino_ranks t;
+	int rc = 0;
 
-	for (size_t i = 0; i < r->n; i++) {
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		const char *m = r->obs[i].maps;
 		char *norm;
 
-		if (!r->obs[i].maps || !strstr(r->obs[i].maps, SHMEM_NAME))
+		if (!m || (!strstr(m, SHMEM_NAME) && !strstr(m, MEMFD_PREFIX) &&
+			   !strstr(m, FD_MEMFD)))
 			continue;
-		norm = normalise_text(r->obs[i].maps, &t);
+		norm = normalise_text(m, &t);
 		if (!norm) {
-			free(t.ino);
-			return -ENOMEM;
+			rc = -ENOMEM;
+			break;
 		}
 		free(r->obs[i].maps);
 		r->obs[i].maps = norm;
 	}
-	free(t.ino);
-	return 0;
+	free(t.shmem.ino);
+	free(t.memfd.ino);
+	return rc;
+}
+
+/* Which part of two differing state texts differs first: the window's
+ * lines, a descriptor line or read bytes, or a fork() child's lines. */
+static enum conform_diff_kind state_diff_kind(const char *a, const char *b)
+{
+	bool child = false;
+
+	while (*a || *b) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+		const char *line = *a ? a : b;
+
+		if (la != lb || memcmp(a, b, la) != 0) {
+			if (child || !strncmp(line, "-- child", 8))
+				return CONFORM_DIFF_CHILD;
+			if (!strncmp(line, "fd ", 3) || !strncmp(line, "data ", 5))
+				return CONFORM_DIFF_FDS;
+			return CONFORM_DIFF_MAPS;
+		}
+		child |= !strncmp(a, "-- child", 8);
+		a += la + (a[la] == '\n');
+		b += lb + (b[lb] == '\n');
+	}
+	return CONFORM_DIFF_MAPS;
 }
 
 struct conform_diff conform_compare(const struct conform_seq *s, const struct conform_run *live,
@@ -156,12 +309,14 @@ struct conform_diff conform_compare(const struct conform_seq *s, const struct co
 
 		d.call = i;
 		d.nr = nr;
+		if (b->unmodelled)
+			return (struct conform_diff){ CONFORM_SAME, 0, 0 };
 		if (!(ea && eb) && a->ret != b->ret) {
 			d.kind = CONFORM_DIFF_RET;
 			return d;
 		}
 		if (strcmp(a->maps ? a->maps : "", b->maps ? b->maps : "") != 0) {
-			d.kind = CONFORM_DIFF_MAPS;
+			d.kind = state_diff_kind(a->maps ? a->maps : "", b->maps ? b->maps : "");
 			return d;
 		}
 	}
@@ -266,6 +421,8 @@ static const char *diff_words(enum conform_diff_kind k)
 	switch (k) {
 	case CONFORM_DIFF_RET: return "the return value differs";
 	case CONFORM_DIFF_MAPS: return "the window's maps/VmFlags lines differ";
+	case CONFORM_DIFF_FDS: return "a descriptor's seals, mode, size or position (or the bytes read) differ";
+	case CONFORM_DIFF_CHILD: return "a fork() child's window differs";
 	case CONFORM_DIFF_DIED: return "the live child died or hung";
 	case CONFORM_DIFF_MODEL: return "the model crashed or hung";
 	default: return "no difference";
@@ -274,7 +431,7 @@ static const char *diff_words(enum conform_diff_kind k)
 
 static void print_listing(FILE *out, const char *title, const char *maps)
 {
-	fprintf(out, "-- %s\n%s", title, maps && *maps ? maps : "(no VMA in the window)\n");
+	fprintf(out, "-- %s\n%s", title, maps && *maps ? maps : "(no VMA in the window, no descriptor)\n");
 }
 
 /* The sequence up to and including the differing call, each call with the
@@ -283,9 +440,11 @@ static void print_listing(FILE *out, const char *title, const char *maps)
 static void print_case(FILE *out, const struct conform_seq *s, const struct both *b)
 {
 	size_t upto = b->diff.kind == CONFORM_SAME ? s->n : b->diff.call + 1;
-	char line[512], ret[160];
+	char line[2048], ret[160];
 
 	fprintf(out, "-- sequence (paste into a file; mmsim conform --replay FILE)\n");
+	if (s->area != CONFORM_AREA_MM)
+		fprintf(out, "area %s\n", conform_area_name(s->area));
 	fprintf(out, "window %#" PRIx64 " %" PRIu64 "\n", s->base, s->pages);
 	if (s->heap)
 		fprintf(out, "heap %#" PRIx64 "\n", s->heap);
@@ -338,8 +497,36 @@ static void print_case(FILE *out, const struct conform_seq *s, const struct both
 
 /* ---- the driver ---------------------------------------------------------------- */
 
+static void describe_skipped_files(FILE *out, enum conform_area area)
+{
+	if (area == CONFORM_AREA_MM)
+		fprintf(out, " file-backed mmap (this area opens no files: only fd -1 without "
+			     "MAP_ANONYMOUS, i.e. EBADF; memfd mappings are the memfd area's);");
+	else
+		fprintf(out, " memfd_create that could succeed with MFD_HUGETLB (a hugetlbfs file maps "
+			     "in huge pages, which could reach out of the window: only its EINVAL paths run);"
+			     " MADV_REMOVE where memfds are mapped and PROT_EXEC mappings once the sysctl is "
+			     "open (model divergences: DISABLED_ tests in tests/conform_memfd_test.cc);"
+			     " lseek's SEEK_DATA and SEEK_HOLE (the model does not follow which memfd "
+			     "pages are allocated);");
+}
+
+/* What the memfd and pidns areas add, and the sysctl rule. */
+static void describe_area(FILE *out, const struct conform_env *env, enum conform_area area)
+{
+	if (area == CONFORM_AREA_MM)
+		return;
+	fprintf(out, "conform: area %s: descriptors 3-%d of the actor are compared after each "
+		     "call (seals, mode, size, position), and the windows of its fork() children\n",
+		conform_area_name(area), CONFORM_FD_LIMIT - 1);
+	if (area == CONFORM_AREA_MEMFD)
+		return;
+	fprintf(out, "conform: vm.memfd_noexec here is %d; it is written only in pid namespaces "
+		     "the sequence made (ns_new), never in this one\n", env->memfd_noexec);
+}
+
 static void describe(FILE *out, const struct conform_env *env, const struct conform_opts *o,
-		     uint64_t base, unsigned pages)
+		     enum conform_area area, uint64_t base, unsigned pages)
 {
 	const struct conform_features *f = &env->feat;
 	struct conform_seq tmp;
@@ -349,15 +536,15 @@ static void describe(FILE *out, const struct conform_env *env, const struct conf
 	conform_layout_of(&tmp, f->fill ? env->max_map_count : 0, &l);
 	bool replaying = o->replay || o->replay_text;
 
-	fprintf(out, "conform: live kernel %s against the model (profile %s)%s", env->release,
-		env->profile.name, replaying ? "" : "; seed ");
+	fprintf(out, "conform: live kernel %s against the model (profile %s); area %s%s",
+		env->release, env->profile.name, conform_area_name(area), replaying ? "" : "; seed ");
 	if (!replaying)
 		fprintf(out, "%#" PRIx64, o->seed);
 	fprintf(out, "\nconform: window %#" PRIx64 ", %u pages, margins of %d pages", base, pages,
 		CONFORM_MARGIN_PAGES);
 	if (f->fill)
 		fprintf(out, "; fill area above it");
-	if (f->brk)
+	if (f->brk && (area == CONFORM_AREA_MM || area == CONFORM_AREA_ALL))
 		fprintf(out, "; or, for heap windows, at the break %#" PRIx64 " (start_brk)",
 			env->heap_start);
 	fprintf(out, "\nconform: kernel has:%s%s%s%s%s max_map_count %u\n",
@@ -380,10 +567,10 @@ static void describe(FILE *out, const struct conform_env *env, const struct conf
 	if (!f->fill)
 		fprintf(out, " max_map_count pressure (the fill area is not free, or "
 			     "vm.max_map_count is too large);");
-	fprintf(out, " file-backed mmap (this area has no open files: only fd -1 without "
-		     "MAP_ANONYMOUS, i.e. EBADF; memfd mappings belong to the memfd area, not built yet);"
-		     " MAP_HUGETLB (depends on the hugepage pool);"
+	describe_skipped_files(out, area);
+	fprintf(out, " MAP_HUGETLB (depends on the hugepage pool);"
 		     " MADV_HWPOISON and MADV_SOFT_OFFLINE (act on physical pages as root)\n");
+	describe_area(out, env, area);
 }
 
 static int read_file(const char *path, char **text)
@@ -427,6 +614,7 @@ int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
 	unsigned sequences = o->sequences, mismatches = 0, done = 0;
 	uint64_t calls = 0;
 	bool harness = false, replaying = o->replay || o->replay_text;
+	enum conform_area area = o->area;
 	time_t started = time(NULL);
 
 	if (o->replay || o->replay_text) {
@@ -449,6 +637,7 @@ int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
 		if (!replay_seq.heap)
 			base = replay_seq.base;
 		pages = (unsigned)replay_seq.pages;
+		area = replay_seq.area;
 		sequences = 1;
 	}
 	if (conform_detect(&env, base, pages, msg, sizeof(msg)) != 0) {
@@ -457,14 +646,21 @@ int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
 			conform_seq_free(&replay_seq);
 		return 2;
 	}
+	if ((area == CONFORM_AREA_PIDNS || area == CONFORM_AREA_ALL) && !env.feat.pidns) {
+		fprintf(err, "mmsim conform: the %s area needs unshare(CLONE_NEWPID), which this "
+			     "process may not do (CAP_SYS_ADMIN)\n", conform_area_name(area));
+		if (replaying)
+			conform_seq_free(&replay_seq);
+		return 2;
+	}
 	if (o->timeout_ms)
 		env.timeout_ms = o->timeout_ms;
-	describe(out, &env, o, base, pages);
+	describe(out, &env, o, area, base, pages);
 	fflush(out);
 
 	for (unsigned k = 0; k < sequences && !harness; k++) {
 		struct conform_gen_opts g = { base, pages, o->calls, env.feat, env.heap_start,
-					       env.heap_below };
+					       env.heap_below, area };
 		/* sequence i+1 has the same seed whatever --first says */
 		unsigned i = k + (o->first ? o->first - 1 : 0);
 		uint64_t seed = conform_mix(o->seed + i);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,11 +98,36 @@ static int slurp(int fd, long deadline, struct conform_child *res)
 	}
 }
 
+/* The child leads a process group of its own, so that whatever it forks
+ * (fork() children, pid-namespace actors, in any namespace) can be
+ * killed at once; it dies with this process too. */
+static void become_group(pid_t parent)
+{
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(3);
+}
+
+/* Wait for the child to exit, kill what is left of its group while its
+ * pid (the group's id) cannot be reused -- it is a zombie, not yet
+ * reaped -- then reap it. */
+static void end_group(pid_t pid, int *status)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
 int conform_child_run(void (*fn)(void *ctx, int fd), void *ctx, long timeout_ms,
 		      struct conform_child *res)
 {
+	pid_t pid, parent = getpid();
 	int fds[2], rc;
-	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
 	if (pipe2(fds, O_CLOEXEC) != 0)
@@ -115,17 +141,18 @@ int conform_child_run(void (*fn)(void *ctx, int fd), void *ctx, long timeout_ms,
 		return rc;
 	}
 	if (pid == 0) {
+		become_group(parent);
 		close(fds[0]);
 		fn(ctx, fds[1]);
 		_exit(0);
 	}
+	setpgid(pid, pid);   /* either of the two calls wins the race */
 	close(fds[1]);
 	rc = slurp(fds[0], now_ms() + timeout_ms, res);
 	close(fds[0]);
 	if (res->timed_out || rc)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &res->status, 0) < 0 && errno == EINTR)
-		;
+		kill(-pid, SIGKILL);
+	end_group(pid, &res->status);
 	if (rc) {
 		free(res->buf);
 		res->buf = NULL;

@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "core/page.h"
+#include "syscalls/conform_internal.h"
 #include "syscalls/uapi.h"
-
 
 uint64_t conform_mix(uint64_t x)
 {
@@ -35,43 +35,32 @@ uint64_t conform_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-struct gen {
-	uint64_t state;
-	const struct conform_gen_opts *o;
-	struct conform_seq *s;
-	int W;                       /* window pages */
-	int M;                       /* margin pages */
-	uint8_t edge[CONFORM_MAX_PAGES + 1];
-	int last_lo, last_hi;        /* the previous call's range, in pages */
-	int heap;                    /* heap start page, -1 for none */
-};
-
 /* ---- numbers ------------------------------------------------------------- */
 
-static uint64_t next(struct gen *g)
+uint64_t gen_next(struct gen *g)
 {
 	g->state += UINT64_C(0x9e3779b97f4a7c15);
 	return conform_mix(g->state);
 }
 
-static int below(struct gen *g, int n)
+int gen_below(struct gen *g, int n)
 {
-	return n > 0 ? (int)(next(g) % (uint64_t)n) : 0;
+	return n > 0 ? (int)(gen_next(g) % (uint64_t)n) : 0;
 }
 
-static bool chance(struct gen *g, int num, int den)
+bool gen_chance(struct gen *g, int num, int den)
 {
-	return below(g, den) < num;
+	return gen_below(g, den) < num;
 }
 
 /* An index into weights[], drawn in proportion to them. */
-static int weighted(struct gen *g, const int *weights, int n)
+int gen_weighted(struct gen *g, const int *weights, int n)
 {
 	int total = 0, r;
 
 	for (int i = 0; i < n; i++)
 		total += weights[i];
-	r = below(g, total);
+	r = gen_below(g, total);
 	for (int i = 0; i < n; i++) {
 		if (r < weights[i])
 			return i;
@@ -80,17 +69,14 @@ static int weighted(struct gen *g, const int *weights, int n)
 	return n - 1;
 }
 
-#define PICK(g, ...) weighted((g), (const int[]){ __VA_ARGS__ }, \
-			      (int)(sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int)))
-
 /* ---- pages and ranges ------------------------------------------------------ */
 
-static uint64_t addr_of(const struct gen *g, int page)
+uint64_t gen_addr_of(const struct gen *g, int page)
 {
 	return g->s->base + (uint64_t)(int64_t)page * PAGE_SIZE;
 }
 
-static void mark(struct gen *g, int lo, int hi)
+void gen_mark(struct gen *g, int lo, int hi)
 {
 	if (lo >= 0 && lo <= g->W)
 		g->edge[lo] = 1;
@@ -100,23 +86,23 @@ static void mark(struct gen *g, int lo, int hi)
 	g->last_hi = hi;
 }
 
-static int clamp(int v, int lo, int hi)
+static int gen_clamp(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
 /* An edge in [lo, hi], or -1 when there is none. */
-static int pick_edge(struct gen *g, int lo, int hi)
+static int gen_pick_edge(struct gen *g, int lo, int hi)
 {
 	int n = 0, k;
 
-	lo = clamp(lo, 0, g->W);
-	hi = clamp(hi, 0, g->W);
+	lo = gen_clamp(lo, 0, g->W);
+	hi = gen_clamp(hi, 0, g->W);
 	for (int i = lo; i <= hi; i++)
 		n += g->edge[i];
 	if (!n)
 		return -1;
-	k = below(g, n);
+	k = gen_below(g, n);
 	for (int i = lo; i <= hi; i++)
 		if (g->edge[i] && k-- == 0)
 			return i;
@@ -125,79 +111,79 @@ static int pick_edge(struct gen *g, int lo, int hi)
 
 /* A page in [0, W-1]: often an edge seen before or a page beside one,
  * sometimes an end of the previous call's range. */
-static int pick_page(struct gen *g)
+int gen_pick_page(struct gen *g)
 {
 	int p;
 
-	switch (PICK(g, 45, 12, 43)) {
+	switch (GEN_PICK(g, 45, 12, 43)) {
 	case 0:
-		p = pick_edge(g, 0, g->W - 1);
+		p = gen_pick_edge(g, 0, g->W - 1);
 		if (p < 0)
-			p = below(g, g->W);
-		if (chance(g, 1, 4))
-			p += chance(g, 1, 2) ? 1 : -1;
+			p = gen_below(g, g->W);
+		if (gen_chance(g, 1, 4))
+			p += gen_chance(g, 1, 2) ? 1 : -1;
 		break;
 	case 1:
-		p = chance(g, 1, 2) ? g->last_lo : g->last_hi;
+		p = gen_chance(g, 1, 2) ? g->last_lo : g->last_hi;
 		break;
 	default:
-		p = below(g, g->W);
+		p = gen_below(g, g->W);
 		break;
 	}
-	return clamp(p, 0, g->W - 1);
+	return gen_clamp(p, 0, g->W - 1);
 }
 
 /* An end page in (start, max_end]. */
-static int pick_end(struct gen *g, int start, int max_end)
+int gen_pick_end(struct gen *g, int start, int max_end)
 {
 	int e = -1;
 
 	if (max_end <= start + 1)
 		return start + 1;
-	switch (PICK(g, 35, 45, 20)) {
+	switch (GEN_PICK(g, 35, 45, 20)) {
 	case 0:
-		e = pick_edge(g, start + 1, max_end);
-		if (e > 0 && chance(g, 1, 5))
-			e += chance(g, 1, 2) ? 1 : -1;
+		e = gen_pick_edge(g, start + 1, max_end);
+		if (e > 0 && gen_chance(g, 1, 5))
+			e += gen_chance(g, 1, 2) ? 1 : -1;
 		break;
 	case 1:
-		e = start + 1 + PICK(g, 40, 30, 15, 15);
+		e = start + 1 + GEN_PICK(g, 40, 30, 15, 15);
 		break;
 	default:
 		break;
 	}
 	if (e <= start || e > max_end)
-		e = start + 1 + below(g, max_end - start);
+		e = start + 1 + gen_below(g, max_end - start);
 	return e;
 }
 
 /* A byte length for pages, now and then not a whole number of pages (the
  * kernel rounds it up). */
-static uint64_t len_of(struct gen *g, int pages)
+uint64_t gen_len_of(struct gen *g, int pages)
 {
 	uint64_t len = (uint64_t)pages * PAGE_SIZE;
 
-	if (pages > 0 && chance(g, 1, 12))
-		len -= 1 + (uint64_t)below(g, (int)PAGE_SIZE - 1);
+	if (pages > 0 && gen_chance(g, 1, 12))
+		len -= 1 + (uint64_t)gen_below(g, (int)PAGE_SIZE - 1);
 	return len;
 }
 
 /* A range for a call that only changes or removes mappings: mostly in
  * the window, sometimes starting or ending in a margin (a hole). */
-static void pick_range(struct gen *g, int *lo, int *hi)
+void gen_pick_range(struct gen *g, int *lo, int *hi)
 {
 	int s, e;
 
-	if (chance(g, 1, 14))
-		s = -1 - below(g, g->M);
+	if (gen_chance(g, 1, 14))
+		s = -1 - gen_below(g, g->M);
 	else
-		s = pick_page(g);
-	if (chance(g, 1, 12))
-		e = g->W + 1 + below(g, g->M);
-	else if (chance(g, 1, 10))
+		s = gen_pick_page(g);
+	if (gen_chance(g, 1, 12))
+		e = g->W + 1 + gen_below(g, g->M);
+	else if (gen_chance(g, 1, 10))
 		e = g->W;
 	else
-		e = pick_end(g, s, g->W);
+		e = gen_pick_end(g, s, g->W);
 	if (e <= s)
 		e = s + 1;
 	*lo = s;
@@ -206,89 +192,89 @@ static void pick_range(struct gen *g, int *lo, int *hi)
 
 /* ---- values ------------------------------------------------------------------- */
 
-static uint64_t pick_prot(struct gen *g)
+uint64_t gen_pick_prot(struct gen *g)
 {
 	static const uint64_t prots[] = {
 		PROT_READ | PROT_WRITE, PROT_READ, PROT_NONE, PROT_READ | PROT_EXEC,
 		PROT_READ | PROT_WRITE | PROT_EXEC, PROT_WRITE, PROT_EXEC, PROT_READ | PROT_SEM,
 	};
 
-	return prots[PICK(g, 36, 24, 14, 8, 5, 5, 4, 4)];
+	return prots[GEN_PICK(g, 36, 24, 14, 8, 5, 5, 4, 4)];
 }
 
 /* An argument-check path in about one call of sixteen. */
-static bool bad(struct gen *g)
+bool gen_bad(struct gen *g)
 {
-	return chance(g, 1, 16);
+	return gen_chance(g, 1, 16);
 }
 
 /* A length that rounds to 0 or wraps the address space past the window:
  * refused by every length check. */
-static uint64_t wrap_len(struct gen *g)
+static uint64_t gen_wrap_len(struct gen *g)
 {
 	static const uint64_t lens[] = {
 		UINT64_MAX, UINT64_MAX - PAGE_SIZE + 2, UINT64_C(0xfffffffffffff000),
 	};
 
-	return lens[below(g, 3)];
+	return lens[gen_below(g, 3)];
 }
 
 /* The same, or half the address space: larger than TASK_SIZE, which mmap
  * and munmap refuse -- but not madvise or mseal, whose range would then
  * reach every VMA above the window. */
-static uint64_t huge_len(struct gen *g)
+static uint64_t gen_huge_len(struct gen *g)
 {
-	return chance(g, 1, 4) ? UINT64_C(1) << 63 : wrap_len(g);
+	return gen_chance(g, 1, 4) ? UINT64_C(1) << 63 : gen_wrap_len(g);
 }
 
 /* ---- the calls ------------------------------------------------------------------ */
 
-static void gen_mmap(struct gen *g, struct conform_call *c, bool plain)
+void gen_mmap(struct gen *g, struct conform_call *c, bool plain)
 {
 	const struct conform_features *f = &g->o->feat;
-	uint64_t type, flags, prot = pick_prot(g);
-	int lo = pick_page(g), hi = pick_end(g, lo, g->W);
+	uint64_t type, flags, prot = gen_pick_prot(g);
+	int lo = gen_pick_page(g), hi = gen_pick_end(g, lo, g->W);
 	bool hint = true;
 
 	c->nr = NR_MMAP;
-	type = (uint64_t[]){ MAP_PRIVATE, MAP_SHARED, MAP_DROPPABLE }[plain ? 0 : PICK(g, 84, 12, 4)];
+	type = (uint64_t[]){ MAP_PRIVATE, MAP_SHARED, MAP_DROPPABLE }[plain ? 0 : GEN_PICK(g, 84, 12, 4)];
 	flags = type | MAP_ANONYMOUS;
-	switch (plain ? PICK(g, 60, 40) : PICK(g, 40, 24, 3, 24, 6, 3)) {
+	switch (plain ? GEN_PICK(g, 60, 40) : GEN_PICK(g, 40, 24, 3, 24, 6, 3)) {
 	case 0: flags |= MAP_FIXED; break;
 	case 1: flags |= f->fixed_noreplace ? MAP_FIXED_NOREPLACE : MAP_FIXED; break;
 	case 2: flags |= MAP_FIXED | (f->fixed_noreplace ? MAP_FIXED_NOREPLACE : 0); break;
 	case 3: break;                          /* a hint inside the window */
 	case 4: hint = false; break;            /* no hint: placed elsewhere */
-	default: hint = false; flags |= chance(g, 1, 2) ? MAP_32BIT : MAP_ABOVE4G; break;
+	default: hint = false; flags |= gen_chance(g, 1, 2) ? MAP_32BIT : MAP_ABOVE4G; break;
 	}
 	if (!plain) {
-		if (chance(g, 1, 10)) flags |= MAP_NORESERVE;
-		if (chance(g, 1, 22)) flags |= MAP_GROWSDOWN;
-		if (chance(g, 1, 22)) flags |= MAP_POPULATE;
-		if (chance(g, 1, 30)) flags |= MAP_LOCKED;
-		if (chance(g, 1, 30)) flags |= MAP_STACK;
-		if (chance(g, 1, 60)) flags |= MAP_NONBLOCK | MAP_DENYWRITE | MAP_EXECUTABLE;
-		if (chance(g, 1, 60)) flags |= MAP_UNINITIALIZED;
-		if (chance(g, 1, 40)) flags |= MAP_SYNC;
+		if (gen_chance(g, 1, 10)) flags |= MAP_NORESERVE;
+		if (gen_chance(g, 1, 22)) flags |= MAP_GROWSDOWN;
+		if (gen_chance(g, 1, 22)) flags |= MAP_POPULATE;
+		if (gen_chance(g, 1, 30)) flags |= MAP_LOCKED;
+		if (gen_chance(g, 1, 30)) flags |= MAP_STACK;
+		if (gen_chance(g, 1, 60)) flags |= MAP_NONBLOCK | MAP_DENYWRITE | MAP_EXECUTABLE;
+		if (gen_chance(g, 1, 60)) flags |= MAP_UNINITIALIZED;
+		if (gen_chance(g, 1, 40)) flags |= MAP_SYNC;
 	}
-	c->arg[0] = hint ? addr_of(g, lo) : 0;
-	c->arg[1] = len_of(g, hi - lo);
+	c->arg[0] = hint ? gen_addr_of(g, lo) : 0;
+	c->arg[1] = gen_len_of(g, hi - lo);
 	c->arg[2] = prot;
 	c->arg[3] = flags;
 	c->arg[4] = UINT64_MAX;   /* fd -1 */
 	c->arg[5] = 0;
 	if (hint)
-		mark(g, lo, hi);
-	if (plain || !bad(g))
+		gen_mark(g, lo, hi);
+	if (plain || !gen_bad(g))
 		return;
-	switch (below(g, 10)) {
+	switch (gen_below(g, 10)) {
 	case 0: c->arg[5] = 0x800; break;                        /* EINVAL: offset */
 	case 1: c->arg[1] = 0; break;                            /* EINVAL: length 0 */
-	case 2: c->arg[1] = huge_len(g); break;                  /* ENOMEM */
+	case 2: c->arg[1] = gen_huge_len(g); break;                  /* ENOMEM */
 	case 3: c->arg[1] = (UINT64_C(1) << 47) + PAGE_SIZE; break; /* ENOMEM: > TASK_SIZE */
 	case 4:                                                  /* EINVAL: unaligned fixed */
 		c->arg[3] = (c->arg[3] & ~(uint64_t)MAP_FIXED_NOREPLACE) | MAP_FIXED;
-		c->arg[0] = addr_of(g, lo) + 1 + (uint64_t)below(g, 4000);
+		c->arg[0] = gen_addr_of(g, lo) + 1 + (uint64_t)gen_below(g, 4000);
 		break;
 	case 5:                                                  /* ENOMEM: past TASK_SIZE */
 		c->arg[3] |= MAP_FIXED;
@@ -298,52 +284,52 @@ static void gen_mmap(struct gen *g, struct conform_call *c, bool plain)
 	case 6: c->arg[3] &= ~(uint64_t)MAP_ANONYMOUS; break;    /* EBADF: fd -1 */
 	case 7:                                                  /* EINVAL: no anonymous type */
 		c->arg[3] = (c->arg[3] & ~(uint64_t)MAP_TYPE_MASK) |
-			    (uint64_t[]){ MAP_SHARED_VALIDATE, 0, 0x0c, 0x0f }[below(g, 4)];
+			    (uint64_t[]){ MAP_SHARED_VALIDATE, 0, 0x0c, 0x0f }[gen_below(g, 4)];
 		break;
 	case 8: c->arg[3] = (c->arg[3] & ~(uint64_t)MAP_TYPE_MASK) | MAP_SHARED | MAP_GROWSDOWN; break;
 	default: c->arg[3] = (c->arg[3] & ~(uint64_t)MAP_TYPE_MASK) | MAP_DROPPABLE |
-			     (chance(g, 1, 2) ? MAP_LOCKED : MAP_GROWSDOWN); break;
+			     (gen_chance(g, 1, 2) ? MAP_LOCKED : MAP_GROWSDOWN); break;
 	}
 }
 
-static void gen_munmap(struct gen *g, struct conform_call *c)
+void gen_munmap(struct gen *g, struct conform_call *c)
 {
 	int lo, hi;
 
-	pick_range(g, &lo, &hi);
+	gen_pick_range(g, &lo, &hi);
 	c->nr = NR_MUNMAP;
-	c->arg[0] = addr_of(g, lo);
-	c->arg[1] = len_of(g, hi - lo);
-	mark(g, lo, hi);
-	if (!bad(g))
+	c->arg[0] = gen_addr_of(g, lo);
+	c->arg[1] = gen_len_of(g, hi - lo);
+	gen_mark(g, lo, hi);
+	if (!gen_bad(g))
 		return;
-	switch (below(g, 4)) {
-	case 0: c->arg[0] += 1 + (uint64_t)below(g, 4000); break;  /* EINVAL: unaligned */
+	switch (gen_below(g, 4)) {
+	case 0: c->arg[0] += 1 + (uint64_t)gen_below(g, 4000); break;  /* EINVAL: unaligned */
 	case 1: c->arg[1] = 0; break;                              /* EINVAL: length 0 */
-	case 2: c->arg[1] = huge_len(g); break;                    /* EINVAL: past TASK_SIZE */
+	case 2: c->arg[1] = gen_huge_len(g); break;                    /* EINVAL: past TASK_SIZE */
 	default: c->arg[0] = UINT64_C(0xffff800000000000); break;  /* EINVAL: kernel address */
 	}
 }
 
-static void gen_mprotect(struct gen *g, struct conform_call *c, bool pkey)
+void gen_mprotect(struct gen *g, struct conform_call *c, bool pkey)
 {
 	int lo, hi;
 
-	pick_range(g, &lo, &hi);
+	gen_pick_range(g, &lo, &hi);
 	c->nr = pkey ? NR_PKEY_MPROTECT : NR_MPROTECT;
-	c->arg[0] = addr_of(g, lo);
-	c->arg[1] = len_of(g, hi - lo);
-	c->arg[2] = pick_prot(g);
-	if (chance(g, 1, 25))
+	c->arg[0] = gen_addr_of(g, lo);
+	c->arg[1] = gen_len_of(g, hi - lo);
+	c->arg[2] = gen_pick_prot(g);
+	if (gen_chance(g, 1, 25))
 		c->arg[2] |= PROT_GROWSDOWN;
 	if (pkey)
-		c->arg[3] = (uint64_t)(int64_t)(int[]){ -1, 0, 1, 15, 16, -2 }[PICK(g, 10, 3, 2, 1, 1, 1)];
-	mark(g, lo, hi);
-	if (!bad(g))
+		c->arg[3] = (uint64_t)(int64_t)(int[]){ -1, 0, 1, 15, 16, -2 }[GEN_PICK(g, 10, 3, 2, 1, 1, 1)];
+	gen_mark(g, lo, hi);
+	if (!gen_bad(g))
 		return;
-	switch (below(g, 6)) {
+	switch (gen_below(g, 6)) {
 	case 0: c->arg[2] |= PROT_GROWSDOWN | PROT_GROWSUP; break;  /* EINVAL */
-	case 1: c->arg[0] += 1 + (uint64_t)below(g, 4000); break;  /* EINVAL */
+	case 1: c->arg[0] += 1 + (uint64_t)gen_below(g, 4000); break;  /* EINVAL */
 	case 2: c->arg[1] = 0; c->arg[2] = 0x12345; break;        /* 0: length 0 wins */
 	case 3: c->arg[1] = UINT64_C(0xfffffffffffff000); break;   /* ENOMEM: wraps */
 	case 4: c->arg[2] |= 0x10; break;                          /* EINVAL: unknown bit */
@@ -361,76 +347,80 @@ static void gen_madvise(struct gen *g, struct conform_call *c)
 	static const uint64_t invalid[] = { 5, 6, 7, 26, 99, 104, 0xffffffff };
 	int lo, hi;
 
-	pick_range(g, &lo, &hi);
+	gen_pick_range(g, &lo, &hi);
 	c->nr = NR_MADVISE;
-	c->arg[0] = addr_of(g, lo);
-	c->arg[1] = len_of(g, hi - lo);
-	switch (PICK(g, 42, 26, g->o->feat.guard ? 9 : 0, 19, 4)) {
-	case 0: c->arg[2] = flagged[below(g, 13)]; break;
-	case 1: c->arg[2] = discard[below(g, 4)]; break;
-	case 2: c->arg[2] = chance(g, 2, 3) ? 102 : 103; break;
-	case 3: c->arg[2] = other[below(g, 6)]; break;
-	default: c->arg[2] = invalid[below(g, 7)]; break;
+	c->arg[0] = gen_addr_of(g, lo);
+	c->arg[1] = gen_len_of(g, hi - lo);
+	switch (GEN_PICK(g, 42, 26, g->o->feat.guard ? 9 : 0, 19, 4)) {
+	case 0: c->arg[2] = flagged[gen_below(g, 13)]; break;
+	case 1: c->arg[2] = discard[gen_below(g, 4)]; break;
+	case 2: c->arg[2] = gen_chance(g, 2, 3) ? 102 : 103; break;
+	case 3: c->arg[2] = other[gen_below(g, 6)]; break;
+	default: c->arg[2] = invalid[gen_below(g, 7)]; break;
 	}
-	mark(g, lo, hi);
-	if (!bad(g))
+	/* Where memfds may be mapped, no MADV_REMOVE (see gen_memfd_madvise);
+	 * the draw stays the same, so the mm area's sequences do too. */
+	if (c->arg[2] == 9 && g->o->area != CONFORM_AREA_MM)
+		c->arg[2] = 4;
+	gen_mark(g, lo, hi);
+	if (!gen_bad(g))
 		return;
-	switch (below(g, 3)) {
-	case 0: c->arg[0] += 1 + (uint64_t)below(g, 4000); break;  /* EINVAL */
+	switch (gen_below(g, 3)) {
+	case 0: c->arg[0] += 1 + (uint64_t)gen_below(g, 4000); break;  /* EINVAL */
 	case 1: c->arg[1] = 0; break;                              /* 0 */
-	default: c->arg[1] = wrap_len(g); break;                   /* EINVAL */
+	default: c->arg[1] = gen_wrap_len(g); break;                   /* EINVAL */
 	}
 }
 
-static void gen_mseal(struct gen *g, struct conform_call *c)
+void gen_mseal(struct gen *g, struct conform_call *c)
 {
 	int lo, hi;
 
-	pick_range(g, &lo, &hi);
+	gen_pick_range(g, &lo, &hi);
 	c->nr = NR_MSEAL;
-	c->arg[0] = addr_of(g, lo);
-	c->arg[1] = len_of(g, hi - lo);
-	mark(g, lo, hi);
-	if (!bad(g))
+	c->arg[0] = gen_addr_of(g, lo);
+	c->arg[1] = gen_len_of(g, hi - lo);
+	gen_mark(g, lo, hi);
+	if (!gen_bad(g))
 		return;
-	switch (below(g, 4)) {
-	case 0: c->arg[2] = chance(g, 1, 2) ? 1 : UINT64_MAX; break; /* EINVAL: flags */
-	case 1: c->arg[0] += 1 + (uint64_t)below(g, 4000); break;    /* EINVAL */
+	switch (gen_below(g, 4)) {
+	case 0: c->arg[2] = gen_chance(g, 1, 2) ? 1 : UINT64_MAX; break; /* EINVAL: flags */
+	case 1: c->arg[0] += 1 + (uint64_t)gen_below(g, 4000); break;    /* EINVAL */
 	case 2: c->arg[1] = 0; break;                                /* 0 */
-	default: c->arg[1] = wrap_len(g); break;                     /* EINVAL */
+	default: c->arg[1] = gen_wrap_len(g); break;                     /* EINVAL */
 	}
 }
 
 static void gen_mremap(struct gen *g, struct conform_call *c)
 {
-	int old = pick_page(g), room = g->W - old, olen, nlen, dest = -1;
+	int old = gen_pick_page(g), room = g->W - old, olen, nlen, dest = -1;
 	uint64_t flags = 0;
 
 	c->nr = NR_MREMAP;
-	olen = pick_end(g, old, g->W) - old;
-	switch (PICK(g, 14, 22, 6, 30, 14, 6)) {
+	olen = gen_pick_end(g, old, g->W) - old;
+	switch (GEN_PICK(g, 14, 22, 6, 30, 14, 6)) {
 	case 0: /* shrink in place */
 		if (olen < 2)
 			olen = room >= 2 ? 2 : 1;
-		nlen = olen > 1 ? 1 + below(g, olen - 1) : 1;
-		flags = chance(g, 1, 3) ? MREMAP_MAYMOVE : 0;
+		nlen = olen > 1 ? 1 + gen_below(g, olen - 1) : 1;
+		flags = gen_chance(g, 1, 3) ? MREMAP_MAYMOVE : 0;
 		break;
 	case 1: /* grow: in place if there is room, else move elsewhere */
 		if (olen >= room)
 			olen = room > 1 ? room - 1 : 1;
-		nlen = olen + 1 + below(g, room - olen > 1 ? room - olen : 1);
+		nlen = olen + 1 + gen_below(g, room - olen > 1 ? room - olen : 1);
 		if (nlen > room)
 			nlen = room;
-		flags = chance(g, 2, 3) ? MREMAP_MAYMOVE : 0;
+		flags = gen_chance(g, 2, 3) ? MREMAP_MAYMOVE : 0;
 		break;
 	case 2: /* same size */
 		nlen = olen;
-		flags = chance(g, 1, 2) ? MREMAP_MAYMOVE : 0;
+		flags = gen_chance(g, 1, 2) ? MREMAP_MAYMOVE : 0;
 		break;
 	case 3: /* move to a fixed place in the window, often the same size */
-		nlen = chance(g, 3, 5) ? olen : 1 + below(g, g->W / 4);
+		nlen = gen_chance(g, 3, 5) ? olen : 1 + gen_below(g, g->W / 4);
 		flags = MREMAP_MAYMOVE | MREMAP_FIXED;
-		if (chance(g, 1, 6))
+		if (gen_chance(g, 1, 6))
 			flags |= MREMAP_DONTUNMAP, nlen = olen;
 		break;
 	case 4: /* keep the source: DONTUNMAP, at a hint or anywhere */
@@ -438,9 +428,9 @@ static void gen_mremap(struct gen *g, struct conform_call *c)
 		flags = MREMAP_MAYMOVE | MREMAP_DONTUNMAP;
 		break;
 	default: /* old_len 0: a second mapping of shared memory */
-		nlen = 1 + below(g, 3);
+		nlen = 1 + gen_below(g, 3);
 		olen = 0;
-		flags = MREMAP_MAYMOVE | (chance(g, 1, 2) ? MREMAP_FIXED : 0);
+		flags = MREMAP_MAYMOVE | (gen_chance(g, 1, 2) ? MREMAP_FIXED : 0);
 		break;
 	}
 	if (nlen > room)
@@ -450,34 +440,34 @@ static void gen_mremap(struct gen *g, struct conform_call *c)
 	if (nlen < 1)
 		nlen = 1;
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
-		dest = pick_page(g);
+		dest = gen_pick_page(g);
 		if (dest + nlen > g->W)
 			dest = g->W - nlen;
-		if ((flags & MREMAP_DONTUNMAP) && !(flags & MREMAP_FIXED) && chance(g, 1, 3))
+		if ((flags & MREMAP_DONTUNMAP) && !(flags & MREMAP_FIXED) && gen_chance(g, 1, 3))
 			dest = -1;   /* no hint */
 	}
-	c->arg[0] = addr_of(g, old);
-	c->arg[1] = olen ? len_of(g, olen) : 0;
-	c->arg[2] = len_of(g, nlen);
+	c->arg[0] = gen_addr_of(g, old);
+	c->arg[1] = olen ? gen_len_of(g, olen) : 0;
+	c->arg[2] = gen_len_of(g, nlen);
 	c->arg[3] = flags;
-	c->arg[4] = dest >= 0 ? addr_of(g, dest) : 0;
+	c->arg[4] = dest >= 0 ? gen_addr_of(g, dest) : 0;
 	/* DONTUNMAP wants equal lengths after rounding: keep them whole */
 	if (flags & MREMAP_DONTUNMAP)
 		c->arg[1] = c->arg[2] = (uint64_t)nlen * PAGE_SIZE;
-	mark(g, old, old + (olen > nlen ? olen : nlen));
+	gen_mark(g, old, old + (olen > nlen ? olen : nlen));
 	if (dest >= 0)
-		mark(g, dest, dest + nlen);
-	if (!bad(g))
+		gen_mark(g, dest, dest + nlen);
+	if (!gen_bad(g))
 		return;
-	switch (below(g, 7)) {
+	switch (gen_below(g, 7)) {
 	case 0: c->arg[3] |= 8; break;                                 /* EINVAL: flags */
-	case 1: c->arg[0] += 1 + (uint64_t)below(g, 4000); break;      /* EINVAL */
+	case 1: c->arg[0] += 1 + (uint64_t)gen_below(g, 4000); break;      /* EINVAL */
 	case 2: c->arg[2] = 0; break;                                  /* EINVAL: new_len 0 */
 	case 3: c->arg[2] = (UINT64_C(1) << 47) + PAGE_SIZE; break;    /* EINVAL: > TASK_SIZE */
-	case 4: c->arg[3] = MREMAP_FIXED; c->arg[4] = addr_of(g, 0); break; /* EINVAL: no MAYMOVE */
+	case 4: c->arg[3] = MREMAP_FIXED; c->arg[4] = gen_addr_of(g, 0); break; /* EINVAL: no MAYMOVE */
 	case 5:                                                        /* EINVAL: unaligned dest */
 		c->arg[3] = MREMAP_MAYMOVE | MREMAP_FIXED;
-		c->arg[4] = addr_of(g, 0) + 1 + (uint64_t)below(g, 4000);
+		c->arg[4] = gen_addr_of(g, 0) + 1 + (uint64_t)gen_below(g, 4000);
 		break;
 	default:                                                       /* EINVAL: DONTUNMAP resize */
 		c->arg[3] = MREMAP_MAYMOVE | MREMAP_DONTUNMAP;
@@ -493,103 +483,158 @@ static void gen_brk(struct gen *g, struct conform_call *c)
 	static const uint64_t wild[] = { 0, 0x1000, TASK_SIZE + PAGE_SIZE, UINT64_MAX };
 
 	c->nr = NR_BRK;
-	if (g->heap < 0 || chance(g, 1, 8)) {
-		c->arg[0] = wild[below(g, 4)];
+	if (g->heap < 0 || gen_chance(g, 1, 8)) {
+		c->arg[0] = wild[gen_below(g, 4)];
 		return;
 	}
-	int p = g->heap - 2 + below(g, g->W - g->heap + 3);
+	int p = g->heap - 2 + gen_below(g, g->W - g->heap + 3);
 
-	if (chance(g, 1, 3))
-		p = pick_edge(g, g->heap, g->W) >= 0 ? pick_edge(g, g->heap, g->W) : p;
-	p = clamp(p, -2, g->W);   /* below the heap: it fails */
-	c->arg[0] = addr_of(g, p);
-	if (p >= 0 && p < g->W && chance(g, 1, 6))
-		c->arg[0] += 1 + (uint64_t)below(g, 4000);
+	if (gen_chance(g, 1, 3))
+		p = gen_pick_edge(g, g->heap, g->W) >= 0 ? gen_pick_edge(g, g->heap, g->W) : p;
+	p = gen_clamp(p, -2, g->W);   /* below the heap: it fails */
+	c->arg[0] = gen_addr_of(g, p);
+	if (p >= 0 && p < g->W && gen_chance(g, 1, 6))
+		c->arg[0] += 1 + (uint64_t)gen_below(g, 4000);
 	if (p >= g->heap)
-		mark(g, g->heap, p);
+		gen_mark(g, g->heap, p);
 }
 
 static void gen_pkey(struct gen *g, struct conform_call *c)
 {
-	if (chance(g, 1, 2)) {
+	if (gen_chance(g, 1, 2)) {
 		c->nr = NR_PKEY_ALLOC;
-		c->arg[0] = chance(g, 5, 6) ? 0 : 1;
-		c->arg[1] = (uint64_t[]){ 0, 1, 2, 3, 4 }[PICK(g, 4, 2, 2, 1, 1)];
+		c->arg[0] = gen_chance(g, 5, 6) ? 0 : 1;
+		c->arg[1] = (uint64_t[]){ 0, 1, 2, 3, 4 }[GEN_PICK(g, 4, 2, 2, 1, 1)];
 	} else {
 		c->nr = NR_PKEY_FREE;
-		c->arg[0] = (uint64_t)(int64_t)(int[]){ 1, 0, 2, 15, 16, -1 }[below(g, 6)];
+		c->arg[0] = (uint64_t)(int64_t)(int[]){ 1, 0, 2, 15, 16, -1 }[gen_below(g, 6)];
 	}
 }
 
-static void gen_touch(struct gen *g, struct conform_call *c)
+void gen_touch(struct gen *g, struct conform_call *c)
 {
-	int p = pick_page(g);
+	int p = gen_pick_page(g);
 
 	c->nr = CONFORM_TOUCH;
-	c->arg[0] = addr_of(g, p);
-	if (chance(g, 1, 3))
-		c->arg[0] += (uint64_t)below(g, (int)PAGE_SIZE);
-	c->arg[1] = chance(g, 11, 20);
-	mark(g, p, p + 1);
+	c->arg[0] = gen_addr_of(g, p);
+	if (gen_chance(g, 1, 3))
+		c->arg[0] += (uint64_t)gen_below(g, (int)PAGE_SIZE);
+	c->arg[1] = gen_chance(g, 11, 20);
+	gen_mark(g, p, p + 1);
+}
+
+/* One call of the mm area, after the first plain mmaps. */
+void gen_mm_call(struct gen *g, struct conform_call *c)
+{
+	switch (GEN_PICK(g, 20, 8, 10, 3, 2, 10, 12, g->heap >= 0 ? 6 : 1,
+			 g->o->feat.mseal ? 12 : 0, 12)) {
+	case 0: gen_mmap(g, c, false); break;
+	case 1: gen_munmap(g, c); break;
+	case 2: gen_mprotect(g, c, false); break;
+	case 3: gen_mprotect(g, c, true); break;
+	case 4: gen_pkey(g, c); break;
+	case 5: gen_mremap(g, c); break;
+	case 6: gen_madvise(g, c); break;
+	case 7: gen_brk(g, c); break;
+	case 8: gen_mseal(g, c); break;
+	default: gen_touch(g, c); break;
+	}
+}
+
+static void gen_fill(struct gen *g, struct conform_call *c)
+{
+	c->nr = CONFORM_FILL;
+	c->arg[0] = (uint64_t)(int64_t)(int[]){ -1, 0, 1, 2, 3, 4, 5, 6, 8 }[gen_below(g, 9)];
+}
+
+/* The window, and a heap window in one sequence of two (mm and all
+ * areas): the process's start_brk at page h of the window, brk()
+ * growing into the pages above it. */
+static void gen_start(struct gen *g, struct conform_seq *s, const struct conform_gen_opts *o,
+		      uint64_t seed)
+{
+	const struct conform_features *f = &o->feat;
+
+	conform_seq_init(s, o->base, o->pages);
+	s->area = o->area;
+	memset(g, 0, sizeof(*g));
+	g->state = seed;
+	g->o = o;
+	g->s = s;
+	g->W = (int)o->pages;
+	g->M = CONFORM_MARGIN_PAGES;
+	g->heap = -1;
+	g->edge[0] = g->edge[g->W] = 1;
+	g->last_hi = 1;
+	conform_track_init(&g->track);
+	if ((o->area == CONFORM_AREA_MM || o->area == CONFORM_AREA_ALL) && f->brk &&
+	    o->heap_start && gen_chance(g, 1, 2)) {
+		int maxh = (int)o->heap_below < g->W / 2 ? (int)o->heap_below : g->W / 2;
+
+		g->heap = gen_below(g, maxh + 1);
+		s->base = o->heap_start - (uint64_t)g->heap * PAGE_SIZE;
+		s->heap = o->heap_start;
+		g->edge[g->heap] = 1;
+	}
+}
+
+/* A write the sequence may not make where it stands (a memfd write in
+ * the first actor's namespace once the sysctl is open: the rule cannot
+ * tell descriptors apart) asks for the seals of that descriptor instead. */
+static void make_write_safe(struct gen *g, struct conform_call *c)
+{
+	uint64_t fd = c->arg[0];
+
+	if ((c->nr != CONFORM_NR_WRITE && c->nr != CONFORM_NR_PWRITE64) ||
+	    conform_call_safe_at(c, g->s, &g->track, g->o->feat.pku, NULL))
+		return;
+	memset(c, 0, sizeof(*c));
+	c->nr = CONFORM_NR_FCNTL;
+	c->arg[0] = fd;
+	c->arg[1] = CONFORM_F_GET_SEALS;
+}
+
+/* One call of sequence position i: fill() where it was put, the plain
+ * first calls, then the area's mix. */
+static void gen_call(struct gen *g, unsigned i, int fill_at, int plain, struct conform_call *c)
+{
+	bool first = (int)i < plain;
+
+	if ((int)i == fill_at)
+		gen_fill(g, c);
+	else if (g->o->area == CONFORM_AREA_MM && first)
+		gen_mmap(g, c, true);
+	else if (g->o->area == CONFORM_AREA_MM)
+		gen_mm_call(g, c);
+	else if (g->o->area == CONFORM_AREA_MEMFD)
+		gen_memfd_call(g, c, first);
+	else if (g->o->area == CONFORM_AREA_PIDNS)
+		gen_pidns_call(g, c, first);
+	else
+		gen_all_call(g, c, first);
+	make_write_safe(g, c);
 }
 
 int conform_gen(struct conform_seq *s, const struct conform_gen_opts *o, uint64_t seed)
 {
-	const struct conform_features *f = &o->feat;
 	struct gen g;
 	int fill_at = -1, plain;
 
-	conform_seq_init(s, o->base, o->pages);
-	memset(&g, 0, sizeof(g));
-	g.state = seed;
-	g.o = o;
-	g.s = s;
-	g.W = (int)o->pages;
-	g.M = CONFORM_MARGIN_PAGES;
-	g.heap = -1;
-	g.edge[0] = g.edge[g.W] = 1;
-	g.last_hi = 1;
-
-	/* a heap window in one sequence of two: the process's start_brk at
-	 * page h of the window, brk() growing into the pages above it */
-	if (f->brk && o->heap_start && chance(&g, 1, 2)) {
-		int maxh = (int)o->heap_below < g.W / 2 ? (int)o->heap_below : g.W / 2;
-
-		g.heap = below(&g, maxh + 1);
-		s->base = o->heap_start - (uint64_t)g.heap * PAGE_SIZE;
-		s->heap = o->heap_start;
-		g.edge[g.heap] = 1;
-	}
+	gen_start(&g, s, o, seed);
 	/* max_map_count pressure: one fill(max-K) early in one sequence of
-	 * 25, then the calls that split near the limit. */
-	if (f->fill && o->calls >= 4 && chance(&g, 1, 25))
-		fill_at = below(&g, 3);
-	plain = 1 + below(&g, 3);
+	 * 25 (50 when mixed with forks, which copy every VMA), then the
+	 * calls that split near the limit. */
+	if ((o->area == CONFORM_AREA_MM || o->area == CONFORM_AREA_ALL) && o->feat.fill &&
+	    o->calls >= 4 && gen_chance(&g, 1, o->area == CONFORM_AREA_MM ? 25 : 50))
+		fill_at = gen_below(&g, 3);
+	plain = 1 + gen_below(&g, 3);
 
 	for (unsigned i = 0; i < o->calls; i++) {
 		struct conform_call c;
 
 		memset(&c, 0, sizeof(c));
-		if ((int)i == fill_at) {
-			c.nr = CONFORM_FILL;
-			c.arg[0] = (uint64_t)(int64_t)(int[]){ -1, 0, 1, 2, 3, 4, 5, 6, 8 }[below(&g, 9)];
-		} else if ((int)i < plain) {
-			gen_mmap(&g, &c, true);
-		} else {
-			switch (PICK(&g, 20, 8, 10, 3, 2, 10, 12, g.heap >= 0 ? 6 : 1,
-				     f->mseal ? 12 : 0, 12)) {
-			case 0: gen_mmap(&g, &c, false); break;
-			case 1: gen_munmap(&g, &c); break;
-			case 2: gen_mprotect(&g, &c, false); break;
-			case 3: gen_mprotect(&g, &c, true); break;
-			case 4: gen_pkey(&g, &c); break;
-			case 5: gen_mremap(&g, &c); break;
-			case 6: gen_madvise(&g, &c); break;
-			case 7: gen_brk(&g, &c); break;
-			case 8: gen_mseal(&g, &c); break;
-			default: gen_touch(&g, &c); break;
-			}
-		}
+		gen_call(&g, i, fill_at, plain, &c);
+		conform_track_step(&g.track, &c);
 		if (conform_seq_push(s, &c) != 0) {
 			conform_seq_free(s);
 			return -ENOMEM;

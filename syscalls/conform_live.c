@@ -2,16 +2,20 @@
  *
  *   parent                               child (a copy of the parent)
  *   check every call is safe
- *   fork (conform_child_run) ----------> [heap window: check start_brk = brk = heap]
+ *   fork (conform_child_run) ----------> [files: descriptors 3 up closed, 0-2 open]
+ *                                        [heap window: check start_brk = brk = heap]
  *                                        REC_START  its maps outside the reserved region
  *                                        REC_BRK    start_brk, brk
  *                                        for each call:
- *                                          the syscall (raw: syscall(2)), or the touch
+ *                                          the syscall (raw: syscall(2)), or the touch,
+ *                                          or a pseudo-call (conform_live_proc.c)
  *                                          an address elsewhere: munmap it again
  *                                          REC_CALL   result + window lines of smaps
+ *                                                     [+ fd lines, children's windows]
+ *                                        [its children killed: conform_live_proc.c]
  *                                        REC_END    its maps outside the region again
  *   read the pipe (poll, deadline) <---- _exit(0)
- *   kill it on timeout; waitpid
+ *   kill its process group on timeout; waitpid
  *
  * The child allocates nothing: malloc could put memory into the window,
  * and libc's allocator state is the parent's. Every buffer it uses is
@@ -48,23 +52,6 @@
 #include "syscalls/conform_internal.h"
 #include "syscalls/uapi.h"
 
-/* The child's working memory, allocated before the fork. */
-struct child {
-	const struct conform_seq *s;
-	struct conform_layout l;
-	unsigned max_map_count;
-	bool noreplace;
-	int fd;              /* the pipe's write end */
-	uint64_t fill_next;  /* pages of the fill area used so far */
-	char *rbuf;          /* read(2) buffer */
-	size_t rcap;
-	char *text;          /* the record being built */
-	size_t tcap, tlen;
-	char *mbuf;          /* maps lines, to check against the smaps headers */
-	size_t mcap, mlen;
-	bool overflow;
-};
-
 /* Bounds with their reasons. A read(2) of /proc brings whole records and
  * an smaps record is about 1 KiB: 32 KiB reads a few dozen at a time. A
  * record's text is at most the process's maps outside the region (a few
@@ -80,7 +67,7 @@ struct child {
 
 /* ---- the child's tools (no allocation) ----------------------------------- */
 
-static void text_add(struct child *ch, const char *s, size_t n)
+void live_text_add(struct child *ch, const char *s, size_t n)
 {
 	if (ch->tlen + n + 1 > ch->tcap) {
 		ch->overflow = true;
@@ -93,7 +80,7 @@ static void text_add(struct child *ch, const char *s, size_t n)
 
 static void text_str(struct child *ch, const char *s)
 {
-	text_add(ch, s, strlen(s));
+	live_text_add(ch, s, strlen(s));
 }
 
 static void send_rec(struct child *ch, uint32_t kind, uint32_t idx, int64_t a, int64_t b,
@@ -102,7 +89,7 @@ static void send_rec(struct child *ch, uint32_t kind, uint32_t idx, int64_t a, i
 	conform_send(ch->fd, kind, idx, a, b, with_text ? ch->text : NULL, ch->tlen);
 }
 
-static void send_error(struct child *ch, const char *what)
+void live_send_error(struct child *ch, const char *what)
 {
 	ch->tlen = 0;
 	ch->overflow = false;
@@ -142,13 +129,13 @@ static long outside_maps(struct child *ch, bool start, bool *clash)
 			if (!*clash) {
 				ch->tlen = 0;
 				text_str(ch, "a VMA of the process is in the reserved region: ");
-				text_add(ch, line, len);
+				live_text_add(ch, line, len);
 			}
 			*clash = true;
 			continue;
 		}
 		if (!*clash)
-			text_add(ch, line, len);
+			live_text_add(ch, line, len);
 	}
 	proc_lines_close(&lr);
 	return rc < 0 ? rc : count;
@@ -177,7 +164,7 @@ static long count_vmas(struct child *ch)
  * line and its VmFlags line; then the same VMAs' /proc/self/maps lines are
  * read and must equal those headers (both come from show_map_vma), else
  * the maps lines are appended under a "!maps" marker. */
-static int capture(struct child *ch)
+int live_window_lines(struct child *ch, const char *path)
 {
 	struct proc_lines lr;
 	const char *line;
@@ -186,10 +173,7 @@ static int capture(struct child *ch)
 	bool in = false;
 	int rc;
 
-	ch->tlen = 0;
-	ch->mlen = 0;
-	ch->overflow = false;
-	if ((rc = lines_open(&lr, ch, "/proc/self/smaps")) != 0)
+	if ((rc = lines_open(&lr, ch, path)) != 0)
 		return rc;
 	while ((rc = proc_lines_next(&lr, &line, &len)) > 0) {
 		if (proc_maps_range(line, len, &s, &e)) {
@@ -197,13 +181,27 @@ static int capture(struct child *ch)
 				break;
 			in = e > ch->l.lo;
 			if (in)
-				text_add(ch, line, len);
+				live_text_add(ch, line, len);
 		} else if (in && len >= 8 && !memcmp(line, "VmFlags:", 8)) {
-			text_add(ch, line, len);
+			live_text_add(ch, line, len);
 		}
 	}
 	proc_lines_close(&lr);
-	if (rc < 0)
+	return rc < 0 ? rc : 0;
+}
+
+static int capture(struct child *ch)
+{
+	struct proc_lines lr;
+	const char *line;
+	size_t len;
+	uint64_t s, e;
+	int rc;
+
+	ch->tlen = 0;
+	ch->mlen = 0;
+	ch->overflow = false;
+	if ((rc = live_window_lines(ch, "/proc/self/smaps")) != 0)
 		return rc;
 
 	if ((rc = lines_open(&lr, ch, "/proc/self/maps")) != 0)
@@ -246,9 +244,11 @@ static int capture(struct child *ch)
 		}
 		if (!same || m != mend) {
 			text_str(ch, "!maps (differs from the smaps headers):\n");
-			text_add(ch, ch->mbuf, ch->mlen);
+			live_text_add(ch, ch->mbuf, ch->mlen);
 		}
 	}
+	if (ch->files && (rc = live_capture_files(ch)) != 0)
+		return rc;
 	return ch->overflow ? -E2BIG : 0;
 }
 
@@ -312,7 +312,19 @@ static int64_t fill(struct child *ch, int64_t k)
 	return made;
 }
 
-static int64_t perform(struct child *ch, const struct conform_call *c)
+static bool is_mm_call(int nr)
+{
+	switch (nr) {
+	case NR_MMAP: case NR_MUNMAP: case NR_MPROTECT: case NR_PKEY_MPROTECT:
+	case NR_PKEY_ALLOC: case NR_PKEY_FREE: case NR_MREMAP: case NR_MADVISE:
+	case NR_BRK: case NR_MSEAL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int64_t perform(struct child *ch, const struct conform_call *c, bool *stop)
 {
 	const uint64_t *a = c->arg;
 	long r;
@@ -323,6 +335,8 @@ static int64_t perform(struct child *ch, const struct conform_call *c)
 	case CONFORM_FILL:
 		return fill(ch, (int64_t)a[0]);
 	default:
+		if (!is_mm_call(c->nr))
+			return live_file_call(ch, c, stop);
 		r = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		return r == -1 ? -(int64_t)errno : (int64_t)r;
 	}
@@ -379,6 +393,56 @@ static uint64_t stat_start_brk(struct child *ch)
 	return read_start_brk(ch->rbuf, ch->rcap);
 }
 
+/* One call: ns_new and ns_up move the run between actors (the actor
+ * that comes back after an ns_new runs on from the ns_up's index). */
+static int64_t step(struct child *ch, size_t *i, bool *stop)
+{
+	const struct conform_call *c = &ch->s->calls[*i];
+	bool resumed = false;
+	int64_t ret;
+
+	ch->data_len = -1;
+	if (c->nr == CONFORM_NS_UP)
+		return live_ns_up(ch, *i);
+	if (c->nr != CONFORM_NS_NEW)
+		return perform(ch, c, stop);
+	ret = live_ns_new(ch, &resumed);
+	if (!resumed)
+		return ret;
+	*i = (size_t)ret;               /* the ns_up that handed back, or the end */
+	return (int64_t)ch->depth;      /* ns_up's result: the depth it came back to */
+}
+
+/* The calls, one record each; false when the run had to stop (the
+ * error is sent). */
+static bool run_calls(struct child *ch)
+{
+	char msg[160];
+
+	for (size_t i = 0; i < ch->s->n; i++) {
+		const struct conform_call *c;
+		bool stop = false;
+		int64_t ret = step(ch, &i, &stop);
+		int rc;
+
+		if (stop)
+			return false;
+		if (i >= ch->s->n)
+			break;                  /* a child actor ran to the end */
+		c = &ch->s->calls[i];
+		unmap_elsewhere(ch, c, ret);
+		rc = capture(ch);
+		if (rc) {
+			snprintf(msg, sizeof(msg), "cannot capture the window after call %zu: %s", i + 1,
+				 strerror(-rc));
+			live_send_error(ch, msg);
+			return false;
+		}
+		send_rec(ch, REC_CALL, (uint32_t)i, ret, 0, true);
+	}
+	return true;
+}
+
 static void child_main(struct child *ch)
 {
 	struct sigaction sa;
@@ -391,6 +455,11 @@ static void child_main(struct child *ch)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	ch->up_fd = -1;
+	if (ch->files && live_setup_files(ch) != 0) {
+		live_send_error(ch, "cannot set up the descriptors 0-2 and the record pipe");
+		return;
+	}
 
 	if (ch->s->heap) {
 		uint64_t start_brk = stat_start_brk(ch), brk = (uint64_t)syscall(SYS_brk, 0);
@@ -398,7 +467,7 @@ static void child_main(struct child *ch)
 		if (start_brk != ch->s->heap || brk != ch->s->heap) {
 			snprintf(msg, sizeof(msg), "the heap window needs start_brk = brk = %#" PRIx64
 				 ", the child has %#" PRIx64 " and %#" PRIx64, ch->s->heap, start_brk, brk);
-			send_error(ch, msg);
+			live_send_error(ch, msg);
 			return;
 		}
 	}
@@ -416,22 +485,9 @@ static void child_main(struct child *ch)
 	send_rec(ch, REC_START, 0, count, 0, true);
 	send_rec(ch, REC_BRK, 0, (int64_t)stat_start_brk(ch), (int64_t)syscall(SYS_brk, 0), false);
 
-	for (size_t i = 0; i < ch->s->n; i++) {
-		const struct conform_call *c = &ch->s->calls[i];
-		int64_t ret = perform(ch, c);
-		int rc;
-
-		unmap_elsewhere(ch, c, ret);
-		rc = capture(ch);
-		if (rc) {
-			snprintf(msg, sizeof(msg), "cannot capture the window after call %zu: %s", i + 1,
-				 strerror(-rc));
-			send_error(ch, msg);
-			return;
-		}
-		send_rec(ch, REC_CALL, (uint32_t)i, ret, 0, true);
-	}
-
+	if (!run_calls(ch))
+		return;
+	live_finish(ch);   /* a nested actor does not come back */
 	ch->tlen = 0;
 	count = outside_maps(ch, false, &clash);
 	send_rec(ch, clash || count < 0 ? REC_ERROR : REC_END, 0, count, 0, true);
@@ -633,20 +689,21 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 {
 	struct child ch;
 	struct conform_child res = { 0 };
-	bool fills = false;
+	bool fills = false, files = false;
+	const char *why;
+	size_t bad;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (!conform_seq_safe(s, env->feat.pku, &bad, &why)) {
+		char line[2048];
+
+		conform_call_format(&s->calls[bad], line, sizeof(line));
+		set_error(out, "call %zu, %s: not safe to run: %s", bad + 1, line, why);
+		return 0;
+	}
+	files = conform_seq_has_files(s);
 	for (size_t i = 0; i < s->n; i++) {
-		const char *why;
-
-		if (!conform_call_safe(&s->calls[i], s, env->feat.pku, &why)) {
-			char line[256];
-
-			conform_call_format(&s->calls[i], line, sizeof(line));
-			set_error(out, "call %zu, %s: not safe to run: %s", i + 1, line, why);
-			return 0;
-		}
 		if (s->calls[i].nr == CONFORM_FILL) {
 			if (!env->feat.fill) {
 				set_error(out, "call %zu: fill() needs the fill area (not available here)", i + 1);
@@ -673,7 +730,12 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 	ch.rbuf = malloc(ch.rcap);
 	ch.text = malloc(ch.tcap);
 	ch.mbuf = malloc(ch.mcap);
-	if (!ch.rbuf || !ch.text || !ch.mbuf) {
+	ch.files = files;
+	if (files) {
+		ch.wbuf = malloc(CONFORM_IO_MAX);
+		ch.iobuf = malloc(CONFORM_IO_MAX);
+	}
+	if (!ch.rbuf || !ch.text || !ch.mbuf || (files && (!ch.wbuf || !ch.iobuf))) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -681,6 +743,10 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 	memset(ch.rbuf, 0, ch.rcap);
 	memset(ch.text, 0, ch.tcap);
 	memset(ch.mbuf, 0, ch.mcap);
+	if (files) {
+		memset(ch.wbuf, 0, CONFORM_IO_MAX);
+		memset(ch.iobuf, 0, CONFORM_IO_MAX);
+	}
 
 	rc = conform_child_run(live_child, &ch, (long)env->timeout_ms + (fills ? 120000 : 0), &res);
 	if (rc) {
@@ -706,6 +772,8 @@ out:
 	free(ch.rbuf);
 	free(ch.text);
 	free(ch.mbuf);
+	free(ch.wbuf);
+	free(ch.iobuf);
 	return rc;
 }
 
@@ -763,6 +831,22 @@ static bool probe_pku(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* unshare(CLONE_NEWPID), in a child: ns_new needs it (the model's tasks
+ * have CAP_SYS_ADMIN). */
+static bool probe_pidns(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(syscall(SYS_unshare, 0x20000000UL) == 0 ? 0 : 1);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 /* A heap window: the heap must be empty (brk = start_brk) with a margin
  * free below start_brk and the window, its margin and the fill area free
  * above. heap_below: the pages below start_brk the window may also use. */
@@ -814,6 +898,13 @@ int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char 
 		fclose(f);
 	}
 	env->max_map_count = max;
+	env->memfd_noexec = -1;
+	f = fopen("/proc/sys/vm/memfd_noexec", "r");
+	if (f) {
+		if (fscanf(f, "%d", &env->memfd_noexec) != 1)
+			env->memfd_noexec = -1;
+		fclose(f);
+	}
 
 	conform_seq_init(&probe, base, pages);
 	conform_layout_of(&probe, 0, &l);
@@ -851,6 +942,7 @@ int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char 
 
 	/* protection keys: pkey_alloc(0, 0) is EINVAL without PKU */
 	env->feat.pku = probe_pku();
+	env->feat.pidns = probe_pidns();
 
 	/* max_map_count pressure needs room for that many 1-page mappings */
 	if (max <= (1u << 20)) {

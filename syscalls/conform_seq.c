@@ -11,6 +11,20 @@
  *   touch(0x400000001000, write) = 0
  *   fill(max-3) = 65400
  *
+ * and for the memfd and pidns areas (an "area" line first):
+ *
+ *   area memfd
+ *   memfd_create("m0", MFD_ALLOW_SEALING) = 3
+ *   ftruncate(3, 0x2000) = 0
+ *   mmap(0x400000001000, 0x2000, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 3, 0) = 0x400000001000
+ *   fork() = 0
+ *   fcntl(3, F_ADD_SEALS, F_SEAL_WRITE) = -1 EBUSY (Device or resource busy)
+ *   write(3, ""..., 0x1000) = 4096          (a page of zeros: "..." means zeros follow)
+ *   openat(AT_FDCWD, "/proc/sys/vm/memfd_noexec", O_WRONLY) = 4
+ *   write(4, " 2\n", 0x3) = 3
+ *   read(4, ..., 0x40) = 2
+ *   reap() = 0   ns_new() = 1   ns_up() = 0
+ *
  * The parser takes that back (results and # comments are ignored), and
  * also strace's decimal lengths, NULL, 4-argument mremap and unknown bits
  * written as numbers, so a line copied from an strace log works too.
@@ -25,6 +39,7 @@
 #include <string.h>
 
 #include "core/page.h"
+#include "syscalls/conform_internal.h"
 #include "syscalls/uapi.h"
 
 #ifndef MAP_HUGETLB
@@ -65,6 +80,7 @@ int conform_seq_copy(struct conform_seq *dst, const struct conform_seq *src)
 {
 	conform_seq_init(dst, src->base, src->pages);
 	dst->heap = src->heap;
+	dst->area = src->area;
 	if (!src->n)
 		return 0;
 	dst->calls = malloc(src->n * sizeof(*dst->calls));
@@ -86,6 +102,18 @@ void conform_seq_remove(struct conform_seq *s, size_t from, size_t count)
 	s->n -= count;
 }
 
+/* The calls whose first argument is an address (mremap's fifth too). */
+static bool takes_address(int nr)
+{
+	switch (nr) {
+	case NR_MMAP: case NR_MUNMAP: case NR_MPROTECT: case NR_PKEY_MPROTECT:
+	case NR_MREMAP: case NR_MADVISE: case NR_BRK: case NR_MSEAL: case CONFORM_TOUCH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void conform_seq_relocate(struct conform_seq *s, uint64_t new_base)
 {
 	struct conform_layout l;
@@ -97,8 +125,7 @@ void conform_seq_relocate(struct conform_seq *s, uint64_t new_base)
 		/* which arguments are addresses: bit k for arg[k] */
 		unsigned addrs = c->nr == NR_MREMAP ? 0x11 : 0x1;
 
-		if (c->nr == NR_PKEY_ALLOC || c->nr == NR_PKEY_FREE ||
-		    c->nr == CONFORM_FILL)
+		if (!takes_address(c->nr))
 			continue;
 		for (unsigned k = 0; k < 6; k++)
 			if ((addrs & (1u << k)) && c->arg[k] >= l.lo && c->arg[k] <= l.hi)
@@ -169,6 +196,73 @@ static const struct sym touch_syms[] = {
 	{ "read", 0 }, { "write", 1 }, { NULL, 0 },
 };
 
+/* include/uapi/linux/memfd.h, fcntl.h, falloc.h, asm-generic/fcntl.h. */
+static const struct sym mfd_syms[] = {
+	{ "MFD_CLOEXEC", 0x1 }, { "MFD_ALLOW_SEALING", 0x2 }, { "MFD_HUGETLB", 0x4 },
+	{ "MFD_NOEXEC_SEAL", 0x8 }, { "MFD_EXEC", 0x10 }, { NULL, 0 },
+};
+
+static const struct sym seal_syms[] = {
+	{ "F_SEAL_SEAL", 0x1 }, { "F_SEAL_SHRINK", 0x2 }, { "F_SEAL_GROW", 0x4 },
+	{ "F_SEAL_WRITE", 0x8 }, { "F_SEAL_FUTURE_WRITE", 0x10 }, { "F_SEAL_EXEC", 0x20 },
+	{ NULL, 0 },
+};
+
+static const struct sym fcntl_syms[] = {
+	{ "F_DUPFD", CONFORM_F_DUPFD }, { "F_GETFD", CONFORM_F_GETFD },
+	{ "F_DUPFD_CLOEXEC", CONFORM_F_DUPFD_CLOEXEC }, { "F_ADD_SEALS", CONFORM_F_ADD_SEALS },
+	{ "F_GET_SEALS", CONFORM_F_GET_SEALS }, { NULL, 0 },
+};
+
+static const struct sym falloc_syms[] = {
+	{ "FALLOC_FL_KEEP_SIZE", 0x01 }, { "FALLOC_FL_PUNCH_HOLE", 0x02 },
+	{ "FALLOC_FL_COLLAPSE_RANGE", 0x08 }, { "FALLOC_FL_ZERO_RANGE", 0x10 },
+	{ "FALLOC_FL_INSERT_RANGE", 0x20 }, { "FALLOC_FL_UNSHARE_RANGE", 0x40 }, { NULL, 0 },
+};
+
+/* Open flags after the access mode, which is printed first as strace
+ * does (O_RDONLY is 0). */
+static const struct sym open_acc_syms[] = {
+	{ "O_RDONLY", 0 }, { "O_WRONLY", 01 }, { "O_RDWR", 02 }, { NULL, 0 },
+};
+
+static const struct sym open_syms[] = {
+	{ "O_CREAT", 0100 }, { "O_EXCL", 0200 }, { "O_TRUNC", 01000 }, { "O_APPEND", 02000 },
+	{ "O_DIRECTORY", 0200000 }, { "O_CLOEXEC", 02000000 }, { "O_PATH", 010000000 },
+	{ NULL, 0 },
+};
+
+static const struct sym whence_syms[] = {
+	{ "SEEK_SET", 0 }, { "SEEK_CUR", 1 }, { "SEEK_END", 2 }, { NULL, 0 },
+};
+
+static const struct sym dirfd_syms[] = {
+	{ "AT_FDCWD", (uint64_t)(int64_t)CONFORM_AT_FDCWD }, { NULL, 0 },
+};
+
+static const struct sym area_names[] = {
+	{ "mm", CONFORM_AREA_MM }, { "memfd", CONFORM_AREA_MEMFD },
+	{ "pidns", CONFORM_AREA_PIDNS }, { "all", CONFORM_AREA_ALL }, { NULL, 0 },
+};
+
+const char *conform_area_name(enum conform_area area)
+{
+	for (const struct sym *s = area_names; s->name; s++)
+		if (s->value == (uint64_t)area)
+			return s->name;
+	return "?";
+}
+
+int conform_area_parse(const char *word, enum conform_area *area)
+{
+	for (const struct sym *s = area_names; s->name; s++)
+		if (!strcmp(s->name, word)) {
+			*area = (enum conform_area)s->value;
+			return 0;
+		}
+	return -1;
+}
+
 const char *conform_call_name(int nr)
 {
 	switch (nr) {
@@ -184,9 +278,31 @@ const char *conform_call_name(int nr)
 	case NR_MSEAL: return "mseal";
 	case CONFORM_TOUCH: return "touch";
 	case CONFORM_FILL: return "fill";
+	case CONFORM_FORK: return "fork";
+	case CONFORM_REAP: return "reap";
+	case CONFORM_NS_NEW: return "ns_new";
+	case CONFORM_NS_UP: return "ns_up";
+	case CONFORM_NR_READ: return "read";
+	case CONFORM_NR_WRITE: return "write";
+	case CONFORM_NR_CLOSE: return "close";
+	case CONFORM_NR_LSEEK: return "lseek";
+	case CONFORM_NR_PREAD64: return "pread64";
+	case CONFORM_NR_PWRITE64: return "pwrite64";
+	case CONFORM_NR_DUP: return "dup";
+	case CONFORM_NR_DUP2: return "dup2";
+	case CONFORM_NR_DUP3: return "dup3";
+	case CONFORM_NR_FCNTL: return "fcntl";
+	case CONFORM_NR_FTRUNCATE: return "ftruncate";
+	case CONFORM_NR_FCHMOD: return "fchmod";
+	case CONFORM_NR_OPENAT: return "openat";
+	case CONFORM_NR_FALLOCATE: return "fallocate";
+	case CONFORM_NR_MEMFD_CREATE: return "memfd_create";
 	default: return NULL;
 	}
 }
+
+/* Not a call: read is 0, so the parser needs another "none". */
+#define NO_CALL INT32_MIN
 
 static int nr_of_name(const char *name, size_t len)
 {
@@ -194,7 +310,12 @@ static int nr_of_name(const char *name, size_t len)
 		NR_MMAP, NR_MPROTECT, NR_MUNMAP, NR_BRK,
 		NR_MREMAP, NR_MADVISE, NR_PKEY_MPROTECT,
 		NR_PKEY_ALLOC, NR_PKEY_FREE, NR_MSEAL,
-		CONFORM_TOUCH, CONFORM_FILL,
+		CONFORM_TOUCH, CONFORM_FILL, CONFORM_FORK, CONFORM_REAP,
+		CONFORM_NS_NEW, CONFORM_NS_UP, CONFORM_NR_READ, CONFORM_NR_WRITE,
+		CONFORM_NR_CLOSE, CONFORM_NR_LSEEK, CONFORM_NR_PREAD64, CONFORM_NR_PWRITE64,
+		CONFORM_NR_DUP, CONFORM_NR_DUP2, CONFORM_NR_DUP3, CONFORM_NR_FCNTL,
+		CONFORM_NR_FTRUNCATE, CONFORM_NR_FCHMOD, CONFORM_NR_OPENAT,
+		CONFORM_NR_FALLOCATE, CONFORM_NR_MEMFD_CREATE,
 	};
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -203,7 +324,7 @@ static int nr_of_name(const char *name, size_t len)
 		if (strlen(n) == len && !memcmp(n, name, len))
 			return nrs[i];
 	}
-	return 0;
+	return NO_CALL;
 }
 
 /* ---- formatting --------------------------------------------------------- */
@@ -288,6 +409,165 @@ static void put_advice(struct out *o, uint64_t advice)
 			return;
 		}
 	put(o, "%" PRId64, (int64_t)advice);
+}
+
+/* An offset or length that may be negative: -1, 0, 0x1000. */
+static void put_signed(struct out *o, uint64_t v)
+{
+	if ((int64_t)v < 0)
+		put(o, "%" PRId64, (int64_t)v);
+	else
+		put_hex(o, v);
+}
+
+static void put_fd(struct out *o, uint64_t fd)
+{
+	put(o, "%" PRId64, (int64_t)fd);
+}
+
+/* The name of v in syms, or v as a number. */
+static void put_one_of(struct out *o, uint64_t v, const struct sym *syms)
+{
+	for (const struct sym *s = syms; s->name; s++)
+		if (s->value == v) {
+			put(o, "%s", s->name);
+			return;
+		}
+	put(o, "%#" PRIx64, v);
+}
+
+/* A string argument as C spells it (strace's escapes; octal for the
+ * rest), "..." after it when more bytes follow, or NULL. */
+static void put_str(struct out *o, const struct conform_call *c, bool more)
+{
+	static const char specials[] = "\n\t\r\v\f\"\\", letters[] = "ntrvf\"\\";
+
+	if (c->snull) {
+		put(o, "NULL");
+		return;
+	}
+	put(o, "\"");
+	for (size_t i = 0; i < c->slen; i++) {
+		unsigned char ch = (unsigned char)c->str[i];
+		const char *esc = ch ? strchr(specials, ch) : NULL;
+
+		if (esc)
+			put(o, "\\%c", letters[esc - specials]);
+		else if (ch < 0x20 || ch >= 0x7f)
+			put(o, "\\%03o", ch);
+		else
+			put(o, "%c", ch);
+	}
+	put(o, "\"%s", more ? "..." : "");
+}
+
+static void put_open_flags(struct out *o, uint64_t flags)
+{
+	put_one_of(o, flags & 03, open_acc_syms);
+	flags &= ~(uint64_t)03;
+	if (flags) {
+		put(o, "|");
+		put_bits(o, flags, open_syms, "0");
+	}
+}
+
+/* The file, descriptor and process calls. */
+static void format_file_call(struct out *o, const struct conform_call *c)
+{
+	const uint64_t *a = c->arg;
+
+	switch (c->nr) {
+	case CONFORM_NR_MEMFD_CREATE:
+		put_str(o, c, false);
+		put(o, ", ");
+		put_bits(o, a[1], mfd_syms, "0");
+		return;
+	case CONFORM_NR_OPENAT:
+		put_one_of(o, a[0], dirfd_syms);
+		put(o, ", ");
+		put_str(o, c, false);
+		put(o, ", ");
+		put_open_flags(o, a[2]);
+		if (a[2] & 0100)
+			put(o, ", 0%" PRIo64, a[3]);
+		return;
+	case CONFORM_NR_FCNTL:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_one_of(o, a[1], fcntl_syms);
+		if (a[1] == CONFORM_F_ADD_SEALS) {
+			put(o, ", ");
+			put_bits(o, a[2], seal_syms, "0");
+		} else if (a[1] == CONFORM_F_DUPFD || a[1] == CONFORM_F_DUPFD_CLOEXEC) {
+			put(o, ", %" PRId64, (int64_t)a[2]);
+		} else if (a[1] != CONFORM_F_GET_SEALS && a[1] != CONFORM_F_GETFD) {
+			put(o, ", %#" PRIx64, a[2]);
+		}
+		return;
+	case CONFORM_NR_WRITE:
+	case CONFORM_NR_PWRITE64:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_str(o, c, a[2] > c->slen);
+		put(o, ", ");
+		put_hex(o, a[2]);
+		if (c->nr == CONFORM_NR_PWRITE64) {
+			put(o, ", ");
+			put_signed(o, a[3]);
+		}
+		return;
+	case CONFORM_NR_READ:
+	case CONFORM_NR_PREAD64:
+		put_fd(o, a[0]);
+		put(o, ", ..., ");
+		put_hex(o, a[1]);
+		if (c->nr == CONFORM_NR_PREAD64) {
+			put(o, ", ");
+			put_signed(o, a[2]);
+		}
+		return;
+	case CONFORM_NR_LSEEK:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_signed(o, a[1]);
+		put(o, ", ");
+		put_one_of(o, a[2], whence_syms);
+		return;
+	case CONFORM_NR_FTRUNCATE:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_signed(o, a[1]);
+		return;
+	case CONFORM_NR_FALLOCATE:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_bits(o, a[1], falloc_syms, "0");
+		put(o, ", ");
+		put_signed(o, a[2]);
+		put(o, ", ");
+		put_signed(o, a[3]);
+		return;
+	case CONFORM_NR_FCHMOD:
+		put_fd(o, a[0]);
+		put(o, a[1] ? ", 0%" PRIo64 : ", %" PRIo64, a[1]);
+		return;
+	case CONFORM_NR_DUP2:
+	case CONFORM_NR_DUP3:
+		put_fd(o, a[0]);
+		put(o, ", ");
+		put_fd(o, a[1]);
+		if (c->nr == CONFORM_NR_DUP3) {
+			put(o, ", ");
+			put_bits(o, a[2], open_syms, "0");
+		}
+		return;
+	case CONFORM_NR_CLOSE:
+	case CONFORM_NR_DUP:
+		put_fd(o, a[0]);
+		return;
+	default:   /* fork, reap, ns_new, ns_up: no arguments */
+		return;
+	}
 }
 
 size_t conform_call_format(const struct conform_call *c, char *buf, size_t size)
@@ -381,6 +661,9 @@ size_t conform_call_format(const struct conform_call *c, char *buf, size_t size)
 			put(&o, "max");
 		break;
 	}
+	default:
+		format_file_call(&o, c);
+		break;
 	}
 	put(&o, ")");
 	return o.len;
@@ -417,10 +700,12 @@ char *conform_seq_format(const struct conform_seq *s, const int64_t *rets, size_
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	char line[512], ret[160];
+	char line[2048], ret[160];
 
 	if (!f)
 		return NULL;
+	if (s->area != CONFORM_AREA_MM)
+		fprintf(f, "area %s\n", conform_area_name(s->area));
 	fprintf(f, "window %#" PRIx64 " %" PRIu64 "\n", s->base, s->pages);
 	if (s->heap)
 		fprintf(f, "heap %#" PRIx64 "\n", s->heap);
@@ -610,6 +895,190 @@ static uint64_t fill_arg(struct parser *p)
 	return k;
 }
 
+/* One escape after a backslash: \n \t \r \v \f \a \b \" \\ \' \ooo \xhh. */
+static int escape(struct parser *p)
+{
+	static const char letters[] = "ntrvfab\"\\'", values[] = "\n\t\r\v\f\a\b\"\\'";
+	const char *s = p->s + p->pos, *l;
+	int v = 0, n = 0;
+
+	if (*s && (l = strchr(letters, *s)) != NULL) {
+		p->pos++;
+		return values[l - letters];
+	}
+	if (*s == 'x') {
+		for (s++; n < 2 && isxdigit((unsigned char)*s); s++, n++)
+			v = v * 16 + (isdigit((unsigned char)*s) ? *s - '0'
+							      : tolower((unsigned char)*s) - 'a' + 10);
+		p->pos += 1 + (size_t)n;
+		return n ? v : -1;
+	}
+	for (; n < 3 && *s >= '0' && *s <= '7'; s++, n++)
+		v = v * 8 + (*s - '0');
+	p->pos += (size_t)n;
+	return n && v < 256 ? v : -1;
+}
+
+/* A string argument into c->str: "..." with C escapes, or NULL; *more
+ * (may be NULL) says whether strace's "..." followed it. */
+static void string_arg(struct parser *p, struct conform_call *c, bool *more)
+{
+	skip_ws(p);
+	if (!strncmp(p->s + p->pos, "NULL", 4)) {
+		p->pos += 4;
+		c->snull = true;
+		return;
+	}
+	if (p->s[p->pos] != '"') {
+		fail(p, "expected a string");
+		return;
+	}
+	p->pos++;
+	while (p->s[p->pos] != '"') {
+		int ch = (unsigned char)p->s[p->pos];
+
+		if (!ch || ch == '\n') {
+			fail(p, "unterminated string");
+			return;
+		}
+		if (c->slen >= CONFORM_STR_MAX) {
+			fail(p, "string longer than %d bytes", CONFORM_STR_MAX);
+			return;
+		}
+		p->pos++;
+		if (ch == '\\' && (ch = escape(p)) < 0) {
+			fail(p, "bad escape");
+			return;
+		}
+		c->str[c->slen++] = (char)ch;
+	}
+	p->pos++;
+	if (!strncmp(p->s + p->pos, "...", 3)) {
+		p->pos += 3;
+		if (more)
+			*more = true;
+	}
+}
+
+/* ", " and then an argument: a value from syms (or a number). */
+static uint64_t next_value(struct parser *p, const struct sym *syms, const struct sym *extra)
+{
+	expect(p, ',');
+	return p->failed ? 0 : value(p, syms, extra);
+}
+
+/* read's buffer: "..." or a string strace printed (ignored). */
+static void read_buffer(struct parser *p)
+{
+	struct conform_call ignored;
+
+	expect(p, ',');
+	skip_ws(p);
+	if (!strncmp(p->s + p->pos, "...", 3)) {
+		p->pos += 3;
+		return;
+	}
+	memset(&ignored, 0, sizeof(ignored));
+	string_arg(p, &ignored, NULL);
+}
+
+/* The arguments of a file, descriptor or process call, after its '('. */
+static void file_call_args(struct parser *p, struct conform_call *c)
+{
+	uint64_t *a = c->arg;
+
+	switch (c->nr) {
+	case CONFORM_NR_MEMFD_CREATE:
+		string_arg(p, c, NULL);
+		a[1] = next_value(p, mfd_syms, NULL);
+		return;
+	case CONFORM_NR_OPENAT:
+		a[0] = value(p, dirfd_syms, NULL);
+		expect(p, ',');
+		string_arg(p, c, NULL);
+		a[2] = next_value(p, open_acc_syms, open_syms);
+		if (accept(p, ','))
+			a[3] = value(p, NULL, NULL);
+		return;
+	case CONFORM_NR_FCNTL:
+		a[0] = value(p, NULL, NULL);
+		a[1] = next_value(p, fcntl_syms, NULL);
+		if (a[1] == CONFORM_F_ADD_SEALS)
+			a[2] = next_value(p, seal_syms, NULL);
+		else if (a[1] != CONFORM_F_GET_SEALS && a[1] != CONFORM_F_GETFD &&
+			 (a[1] == CONFORM_F_DUPFD || a[1] == CONFORM_F_DUPFD_CLOEXEC ||
+			  (skip_ws(p), p->s[p->pos] == ',')))
+			a[2] = next_value(p, NULL, NULL);
+		return;
+	case CONFORM_NR_WRITE:
+	case CONFORM_NR_PWRITE64:
+		a[0] = value(p, NULL, NULL);
+		expect(p, ',');
+		string_arg(p, c, NULL);
+		a[2] = next_value(p, NULL, NULL);
+		if (c->nr == CONFORM_NR_PWRITE64)
+			a[3] = next_value(p, NULL, NULL);
+		if (c->snull)
+			fail(p, "a write needs its bytes");
+		return;
+	case CONFORM_NR_READ:
+	case CONFORM_NR_PREAD64:
+		a[0] = value(p, NULL, NULL);
+		read_buffer(p);
+		a[1] = next_value(p, NULL, NULL);
+		if (c->nr == CONFORM_NR_PREAD64)
+			a[2] = next_value(p, NULL, NULL);
+		return;
+	case CONFORM_NR_LSEEK:
+		a[0] = value(p, NULL, NULL);
+		a[1] = next_value(p, NULL, NULL);
+		a[2] = next_value(p, whence_syms, NULL);
+		return;
+	case CONFORM_NR_FALLOCATE:
+		a[0] = value(p, NULL, NULL);
+		a[1] = next_value(p, falloc_syms, NULL);
+		a[2] = next_value(p, NULL, NULL);
+		a[3] = next_value(p, NULL, NULL);
+		return;
+	case CONFORM_NR_FTRUNCATE:
+	case CONFORM_NR_FCHMOD:
+	case CONFORM_NR_DUP2:
+		a[0] = value(p, NULL, NULL);
+		a[1] = next_value(p, NULL, NULL);
+		return;
+	case CONFORM_NR_DUP3:
+		a[0] = value(p, NULL, NULL);
+		a[1] = next_value(p, NULL, NULL);
+		a[2] = next_value(p, open_syms, NULL);
+		return;
+	case CONFORM_NR_CLOSE:
+	case CONFORM_NR_DUP:
+		a[0] = value(p, NULL, NULL);
+		return;
+	default:   /* fork, reap, ns_new, ns_up */
+		return;
+	}
+}
+
+/* The ')' and nothing after it but a result or a comment. */
+static int finish_call(struct parser *p)
+{
+	expect(p, ')');
+	skip_ws(p);
+	if (!p->failed && p->s[p->pos] && p->s[p->pos] != '=' && p->s[p->pos] != '#' &&
+	    p->s[p->pos] != '\n' && p->s[p->pos] != '\r')
+		fail(p, "unexpected text after the call");
+	return p->failed ? -1 : 0;
+}
+
+/* The address-space calls the mm area started with. */
+static bool is_mm_call(int nr)
+{
+	return nr == NR_MMAP || nr == NR_MUNMAP || nr == NR_MPROTECT || nr == NR_PKEY_MPROTECT ||
+	       nr == NR_PKEY_ALLOC || nr == NR_PKEY_FREE || nr == NR_MREMAP || nr == NR_MADVISE ||
+	       nr == NR_BRK || nr == NR_MSEAL || nr == CONFORM_TOUCH || nr == CONFORM_FILL;
+}
+
 int conform_call_parse(const char *line, struct conform_call *c, char *err, size_t errlen)
 {
 	struct parser p = { line, 0, err, errlen, false };
@@ -622,14 +1091,20 @@ int conform_call_parse(const char *line, struct conform_call *c, char *err, size
 	memset(c, 0, sizeof(*c));
 	skip_ws(&p);
 	n = ident_len(line + p.pos);
-	c->nr = n ? nr_of_name(line + p.pos, n) : 0;
-	if (!c->nr) {
+	c->nr = n ? nr_of_name(line + p.pos, n) : NO_CALL;
+	if (c->nr == NO_CALL) {
 		fail(&p, "expected a call (mmap, munmap, mprotect, pkey_mprotect, pkey_alloc, pkey_free, "
-			 "mremap, madvise, brk, mseal, touch, fill)");
+			 "mremap, madvise, brk, mseal, touch, fill, memfd_create, fcntl, write, pwrite64, "
+			 "read, pread64, lseek, ftruncate, fallocate, fchmod, close, dup, dup2, dup3, "
+			 "openat, fork, reap, ns_new, ns_up)");
 		return -1;
 	}
 	p.pos += n;
 	expect(&p, '(');
+	if (!p.failed && !is_mm_call(c->nr)) {
+		file_call_args(&p, c);
+		return finish_call(&p);
+	}
 	switch (c->nr) {
 	case NR_MMAP:
 		nargs = 6;
@@ -662,23 +1137,99 @@ int conform_call_parse(const char *line, struct conform_call *c, char *err, size
 		else
 			c->arg[i] = value(&p, args[i], i == 3 ? extra : NULL);
 	}
-	expect(&p, ')');
-	skip_ws(&p);
-	if (!p.failed && p.s[p.pos] && p.s[p.pos] != '=' && p.s[p.pos] != '#' &&
-	    p.s[p.pos] != '\n' && p.s[p.pos] != '\r')
-		fail(&p, "unexpected text after the call");
-	return p.failed ? -1 : 0;
+	return finish_call(&p);
 }
 
-/* Header lines: "window BASE PAGES", "heap ADDR". 1 if it was one, 0 if
- * not, -1 on a malformed one. */
-static int header_line(const char *line, struct conform_seq *s, bool *window_seen, char *err,
-		       size_t errlen)
+/* Bit k: the call is one only area k generates (0 for shared ones). */
+static unsigned area_bits(const struct conform_call *c)
+{
+	switch (c->nr) {
+	case NR_MREMAP: case NR_BRK: case NR_PKEY_MPROTECT: case NR_PKEY_ALLOC:
+	case NR_PKEY_FREE: case CONFORM_FILL:
+		return 1u << CONFORM_AREA_MM;
+	case NR_MMAP:
+		return (c->arg[3] & MAP_ANONYMOUS) || (int64_t)c->arg[4] < 0 ? 0
+			: 1u << CONFORM_AREA_MEMFD;
+	case CONFORM_NR_FTRUNCATE: case CONFORM_NR_FALLOCATE: case CONFORM_FORK:
+	case CONFORM_REAP: case CONFORM_NR_DUP: case CONFORM_NR_DUP2: case CONFORM_NR_DUP3:
+		return 1u << CONFORM_AREA_MEMFD;
+	case CONFORM_NS_NEW: case CONFORM_NS_UP:
+		return 1u << CONFORM_AREA_PIDNS;
+	case CONFORM_NR_OPENAT:
+		return !c->snull && !strncmp(c->str, "/proc/sys/", 10) ? 1u << CONFORM_AREA_PIDNS
+			: 1u << CONFORM_AREA_MEMFD;
+	default:
+		return 0;
+	}
+}
+
+bool conform_seq_has_files(const struct conform_seq *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!is_mm_call(s->calls[i].nr))
+			return true;
+	return false;
+}
+
+enum conform_area conform_seq_infer_area(const struct conform_seq *s)
+{
+	unsigned bits = 0;
+	bool files = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		bits |= area_bits(&s->calls[i]);
+		files |= !is_mm_call(s->calls[i].nr);
+	}
+	if (bits & (bits - 1))
+		return CONFORM_AREA_ALL;
+	if (bits & (1u << CONFORM_AREA_PIDNS))
+		return CONFORM_AREA_PIDNS;
+	if ((bits & (1u << CONFORM_AREA_MEMFD)) || (!bits && files))
+		return CONFORM_AREA_MEMFD;
+	return CONFORM_AREA_MM;
+}
+
+/* "area mm|memfd|pidns|all": 1, 0 when the line is no area line, -1 when
+ * it names no area. */
+static int area_line(struct parser *p, struct conform_seq *s)
+{
+	const char *w = p->s + p->pos;
+	char word[16];
+	size_t n;
+
+	if (strncmp(w, "area", 4) || isalnum((unsigned char)w[4]) || w[4] == '(')
+		return 0;
+	p->pos += 4;
+	skip_ws(p);
+	n = ident_len(p->s + p->pos);
+	if (!n || n >= sizeof(word)) {
+		fail(p, "expected mm, memfd, pidns or all");
+		return -1;
+	}
+	memcpy(word, p->s + p->pos, n);
+	word[n] = '\0';
+	if (conform_area_parse(word, &s->area)) {
+		fail(p, "unknown area '%s' (mm, memfd, pidns or all)", word);
+		return -1;
+	}
+	return 1;
+}
+
+/* Header lines: "area WORD", "window BASE PAGES", "heap ADDR". 1 if it
+ * was one, 0 if not, -1 on a malformed one. */
+static int header_line(const char *line, struct conform_seq *s, bool *window_seen,
+		       bool *area_seen, char *err, size_t errlen)
 {
 	struct parser p = { line, 0, err, errlen, false };
 	uint64_t a = 0, b = 0;
+	int rc;
 
 	skip_ws(&p);
+	rc = area_line(&p, s);
+	if (rc)
+		*area_seen = rc > 0;
+	if (rc)
+		return rc;
 	if (!strncmp(line + p.pos, "window", 6) && !isalnum((unsigned char)line[p.pos + 6]) &&
 	    line[p.pos + 6] != '(') {
 		p.pos += 6;
@@ -722,7 +1273,7 @@ static int header_line(const char *line, struct conform_seq *s, bool *window_see
 
 int conform_seq_parse(const char *text, struct conform_seq *s, char *err, size_t errlen)
 {
-	bool window_seen = false, call_seen = false;
+	bool window_seen = false, area_seen = false, call_seen = false;
 	unsigned lineno = 0;
 	char msg[200];
 
@@ -749,10 +1300,11 @@ int conform_seq_parse(const char *text, struct conform_seq *s, char *err, size_t
 			free(line);
 			continue;
 		}
-		rc = header_line(line, s, &window_seen, msg, sizeof(msg));
+		rc = header_line(line, s, &window_seen, &area_seen, msg, sizeof(msg));
 		if (rc == 1 && call_seen) {
 			rc = -1;
-			snprintf(msg, sizeof(msg), "column 1: window and heap lines come before the calls");
+			snprintf(msg, sizeof(msg),
+				 "column 1: area, window and heap lines come before the calls");
 		}
 		if (rc == 0) {
 			struct conform_call c;
@@ -773,6 +1325,8 @@ int conform_seq_parse(const char *text, struct conform_seq *s, char *err, size_t
 		}
 	}
 	(void)window_seen;
+	if (!area_seen)
+		s->area = conform_seq_infer_area(s);
 	if (s->heap && (s->heap < s->base || s->heap >= s->base + s->pages * PAGE_SIZE)) {
 		if (err && errlen)
 			snprintf(err, errlen, "the heap must start inside the window");
@@ -782,173 +1336,3 @@ int conform_seq_parse(const char *text, struct conform_seq *s, char *err, size_t
 	return 0;
 }
 
-/* ---- the reserved region and the safety rule ---------------------------- */
-
-void conform_layout_of(const struct conform_seq *s, unsigned max_map_count,
-		       struct conform_layout *l)
-{
-	uint64_t margin = (uint64_t)CONFORM_MARGIN_PAGES * PAGE_SIZE;
-
-	l->win_lo = s->base;
-	l->win_hi = s->base + s->pages * PAGE_SIZE;
-	l->lo = l->win_lo - margin;
-	l->hi = l->win_hi + margin;
-	l->fill_lo = l->hi;
-	l->fill_hi = l->fill_lo +
-		     (max_map_count ? ((uint64_t)max_map_count + CONFORM_FILL_SLACK) * PAGE_SIZE : 0);
-}
-
-/* [a, a + len) inside [lo, hi), without overflow. */
-static bool inside(uint64_t a, uint64_t len, uint64_t lo, uint64_t hi)
-{
-	return a >= lo && a <= hi && len <= hi - a;
-}
-
-static bool unsafe(const char **why, const char *what)
-{
-	if (why)
-		*why = what;
-	return false;
-}
-
-/* Valid madvise advice on some configuration (mm/madvise.c:
- * madvise_behavior_valid): anything else is EINVAL before any lookup. */
-static bool advice_may_be_valid(uint64_t advice)
-{
-	return advice <= 4 || (advice >= 8 && advice <= 25) || (advice >= 100 && advice <= 103);
-}
-
-#define PROT_KNOWN (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)
-
-bool conform_call_safe(const struct conform_call *c, const struct conform_seq *s, bool pku,
-		       const char **why)
-{
-	struct conform_layout l;
-	const uint64_t *a = c->arg;
-	uint64_t plen;
-
-	conform_layout_of(s, 0, &l);
-	if (why)
-		*why = NULL;
-	switch (c->nr) {
-	case NR_MMAP: {
-		uint64_t flags = a[3];
-
-		/* do_mmap's order (semantics reference 3.1): offset, fd, length */
-		if (a[5] & ~PAGE_MASK)
-			return true;                          /* EINVAL */
-		if (!(flags & MAP_ANONYMOUS))
-			return (uint32_t)a[4] == UINT32_MAX ? true   /* fd -1: EBADF */
-				: unsafe(why, "a file mapping needs fd -1 (nothing else is known closed)");
-		if (flags & MAP_HUGETLB)
-			return unsafe(why, "MAP_HUGETLB rounds the length to a huge page");
-		if (a[1] == 0)
-			return true;                          /* EINVAL */
-		plen = page_align(a[1]);
-		if (plen == 0 || plen > TASK_SIZE)
-			return true;                          /* ENOMEM */
-		if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-			if ((a[0] & ~PAGE_MASK) || a[0] > TASK_SIZE - plen)
-				return true;                  /* EINVAL, ENOMEM */
-			return inside(a[0], plen, l.win_lo, l.win_hi) ? true
-				: unsafe(why, "MAP_FIXED outside the window");
-		}
-		/* A hint: honoured inside the window, else the kernel picks
-		 * free space elsewhere, which the runners unmap again at once. */
-		if (plen > s->pages * PAGE_SIZE)
-			return unsafe(why, "a mapping placed elsewhere must not be larger than the window");
-		if (a[0] == 0 || inside(a[0] & PAGE_MASK, plen, l.win_lo, l.win_hi))
-			return true;
-		return unsafe(why, "a hint must be 0 or inside the window");
-	}
-	case NR_MUNMAP:
-		/* mm/mmap.c: __vm_munmap -> do_vmi_munmap's checks */
-		if ((a[0] & ~PAGE_MASK) || a[0] > TASK_SIZE || a[1] > TASK_SIZE - a[0])
-			return true;
-		plen = page_align(a[1]);
-		if (plen == 0)
-			return true;
-		return inside(a[0], plen, l.lo, l.hi) ? true
-			: unsafe(why, "munmap beyond the window's margins");
-	case NR_MPROTECT:
-	case NR_PKEY_MPROTECT: {
-		uint64_t prot = a[2];
-
-		/* mm/mprotect.c: do_mprotect_pkey's order (reference 5) */
-		if ((prot & (PROT_GROWSDOWN | PROT_GROWSUP)) == (PROT_GROWSDOWN | PROT_GROWSUP))
-			return true;
-		if (a[0] & ~PAGE_MASK)
-			return true;
-		if (a[1] == 0)
-			return true;
-		plen = page_align(a[1]);
-		if (a[0] + plen <= a[0])
-			return true;                          /* ENOMEM */
-		if (prot & ~(uint64_t)PROT_KNOWN)
-			return true;
-		if (c->nr == NR_PKEY_MPROTECT && (int32_t)a[3] != -1 && !pku)
-			return true;                          /* no key is allocated */
-		return inside(a[0], plen, l.lo, l.hi) ? true
-			: unsafe(why, "mprotect beyond the window's margins");
-	}
-	case NR_MADVISE:
-		if (a[2] == 100 || a[2] == 101)
-			return unsafe(why, "MADV_HWPOISON and MADV_SOFT_OFFLINE act on physical pages");
-		if (!advice_may_be_valid(a[2]) || (a[0] & ~PAGE_MASK) || a[1] == 0)
-			return true;
-		plen = page_align(a[1]);
-		if (plen == 0 || a[0] + plen < a[0])
-			return true;                          /* EINVAL */
-		return inside(a[0], plen, l.lo, l.hi) ? true
-			: unsafe(why, "madvise beyond the window's margins");
-	case NR_MSEAL:
-		/* mm/mseal.c: do_mseal (reference 2) */
-		if (a[2] || (a[0] & ~PAGE_MASK) || a[1] == 0)
-			return true;
-		plen = page_align(a[1]);
-		if (plen == 0 || a[0] + plen < a[0])
-			return true;
-		return inside(a[0], plen, l.lo, l.hi) ? true
-			: unsafe(why, "mseal beyond the window's margins");
-	case NR_MREMAP: {
-		uint64_t flags = a[3], olen = page_align(a[1]), nlen = page_align(a[2]);
-		bool new_addr = flags & (MREMAP_FIXED | MREMAP_DONTUNMAP);
-
-		/* mm/mremap.c: check_mremap_params (reference 6.1) */
-		if ((flags & ~(uint64_t)7) || (a[0] & ~PAGE_MASK) || nlen == 0 || nlen > TASK_SIZE)
-			return true;
-		if (new_addr && (a[4] > TASK_SIZE - nlen || (a[4] & ~PAGE_MASK) ||
-				 !(flags & MREMAP_MAYMOVE) ||
-				 ((flags & MREMAP_DONTUNMAP) && olen != nlen)))
-			return true;
-		if (!inside(a[0], olen > nlen ? olen : nlen, l.win_lo, l.win_hi))
-			return unsafe(why, "mremap's old range, at its larger length, must stay in the window");
-		if ((flags & MREMAP_FIXED) && !inside(a[4], nlen, l.win_lo, l.win_hi))
-			return unsafe(why, "MREMAP_FIXED outside the window");
-		if ((flags & MREMAP_DONTUNMAP) && !(flags & MREMAP_FIXED) && a[4] &&
-		    !inside(a[4], nlen, l.win_lo, l.win_hi))
-			return unsafe(why, "a MREMAP_DONTUNMAP hint must be 0 or inside the window");
-		if (nlen > s->pages * PAGE_SIZE)
-			return unsafe(why, "a mapping placed elsewhere must not be larger than the window");
-		return true;
-	}
-	case NR_BRK:
-		/* brk() fails below start_brk and when the new end leaves
-		 * TASK_SIZE; in between it may only move inside the window. */
-		if (a[0] < 0x10000 || a[0] > TASK_SIZE)
-			return true;
-		if (s->heap && a[0] <= l.win_hi)
-			return true;    /* below the heap it fails; above it stays in the window */
-		return unsafe(why, s->heap ? "brk beyond the window" : "brk without a heap in the window");
-	case NR_PKEY_ALLOC:
-	case NR_PKEY_FREE:
-		return true;
-	case CONFORM_TOUCH:
-		return inside(a[0] & PAGE_MASK, PAGE_SIZE, l.win_lo, l.win_hi) ? true
-			: unsafe(why, "touch outside the window (it could grow a stack VMA out of it)");
-	case CONFORM_FILL:
-		return true;
-	default:
-		return unsafe(why, "not a call conform knows");
-	}
-}

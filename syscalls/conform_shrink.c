@@ -81,6 +81,52 @@ static bool fewer_bits(uint64_t cand, uint64_t cur)
 	return __builtin_popcountll(cand) < __builtin_popcountll(cur);
 }
 
+/* The same for the file and descriptor calls: a short plain name, a
+ * one-byte write of zeros, fewer seals and flags. From out[n]; returns
+ * the new count. */
+static int file_candidates(const struct conform_call *c, struct conform_call *out, int max, int n)
+{
+#define FCAND(edit)                                                     \
+	do {                                                            \
+		if (n < max) {                                          \
+			out[n] = *c;                                    \
+			{ struct conform_call *x = &out[n]; edit; }     \
+			if (memcmp(&out[n], c, sizeof(*c)) != 0)        \
+				n++;                                    \
+		}                                                       \
+	} while (0)
+
+	switch (c->nr) {
+	case CONFORM_NR_MEMFD_CREATE:
+		if (!c->snull && c->slen > 1)
+			FCAND(x->slen = 1; x->str[0] = 'm'; x->str[1] = '\0');
+		FCAND(x->arg[1] &= ~(uint64_t)0x1);          /* MFD_CLOEXEC */
+		break;
+	case CONFORM_NR_WRITE:
+	case CONFORM_NR_PWRITE64:
+		if (c->arg[2] > 1)
+			FCAND(x->arg[2] = 1);
+		FCAND(memset(x->str, 0, sizeof(x->str)); x->slen = 0);
+		break;
+	case CONFORM_NR_OPENAT:
+		FCAND(x->arg[2] &= ~(uint64_t)02000000);     /* O_CLOEXEC */
+		break;
+	case CONFORM_NR_FCNTL:
+		if (c->arg[1] == CONFORM_F_ADD_SEALS && __builtin_popcountll(c->arg[2]) > 1)
+			for (uint64_t bit = 1; bit <= 0x40; bit <<= 1)
+				if (c->arg[2] & bit)
+					FCAND(x->arg[2] &= ~bit);
+		break;
+	case CONFORM_NR_DUP3:
+		FCAND(x->nr = CONFORM_NR_DUP2; x->arg[2] = 0);
+		break;
+	default:
+		break;
+	}
+#undef FCAND
+	return n;
+}
+
 /* Simpler versions of c, the most desirable first. Every edit makes the
  * call strictly simpler or is a fixed point, so a run of accepted
  * candidates cannot cycle. */
@@ -152,6 +198,7 @@ static int candidates(const struct conform_call *c, struct conform_call *out, in
 		CAND(x->arg[1] = 0);
 		break;
 	default:
+		n = file_candidates(c, out, max, n);
 		break;
 	}
 #undef CAND

@@ -12,6 +12,7 @@
 
 #include "syscalls/internal.h"
 #include "syscalls/sys.h"
+#include "memfd/memfd.h"
 #include "vma/modify.h"
 
 #define PMD_SIZE (UINT64_C(2) << 20)
@@ -115,6 +116,9 @@ static int advice_flags(const struct vma *vma, int64_t advice, vm_flags_t *flags
 	return 0;
 }
 
+/* FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, what madvise_remove asks. */
+#define FALLOC_PUNCH_KEEP 0x03
+
 /* The checks of the advice that change no flags, per VMA. */
 static int advice_check(struct task *t, struct vma *vma, uint64_t start, uint64_t end,
 			int64_t advice)
@@ -138,7 +142,11 @@ static int advice_check(struct task *t, struct vma *vma, uint64_t start, uint64_
 			return -EINVAL;
 		if ((vma->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 			return -EACCES;
-		return 0;
+		/* The hole is punched through vfs_fallocate, which a write seal
+		 * refuses (mm/shmem.c: shmem_fallocate; conform, 6.18.44). */
+		return memfd_fallocate(vma->file->inode, vma->file->mode, FALLOC_PUNCH_KEEP,
+				       (int64_t)((vma->pgoff << PAGE_SHIFT) + (start - vma->start)),
+				       (int64_t)(end - start));
 	case MADV_COLD:
 	case MADV_PAGEOUT:
 		/* can_madv_lru_vma */

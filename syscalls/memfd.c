@@ -133,14 +133,20 @@ int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
 	int err;
 
 	refusal_clear(&t->refusal);
+	/* fs/open.c: do_sys_ftruncate checks the length before it looks the
+	 * descriptor up (conform: ftruncate(-1, -1) is EINVAL on 6.18.44). */
+	if (length < 0)
+		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_sys_ftruncate: negative length");
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/open.c: ftruncate: fd is not open");
-	if (length < 0)
-		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: negative length");
 	if (!is_regular(file->inode) || !(file->mode & FILE_MODE_WRITE))
 		return refuse(&t->refusal, EINVAL, NULL, "fs/open.c: do_ftruncate: not a regular file open for writing");
 	/* A /proc/sys file takes the size change and stays empty
-	 * (fs/proc/proc_sysctl.c: proc_sys_setattr). */
+	 * (fs/proc/proc_sysctl.c: proc_sys_setattr), up to procfs's
+	 * s_maxbytes, MAX_NON_LFS: past it fs/attr.c: inode_newsize_ok says
+	 * EFBIG (probed on 6.18.44: 0x7fffffff is 0, 0x80000000 EFBIG). */
+	if (file->inode->kind == INODE_SYSCTL && length > 0x7fffffff)
+		return refuse(&t->refusal, EFBIG, NULL, "fs/attr.c: inode_newsize_ok: past procfs's s_maxbytes");
 	if (file->inode->kind == INODE_SYSCTL)
 		return 0;
 	err = memfd_check_truncate(file->inode, (uint64_t)length);

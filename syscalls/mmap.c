@@ -125,6 +125,13 @@ static int file_type(const struct file *file, uint64_t flags, uint64_t prot, vm_
 	case MAP_PRIVATE:
 		if (!(file->mode & FILE_MODE_READ))
 			return -EACCES;
+		/* procfs is never executable (SB_I_NOEXEC: path_noexec), which
+		 * do_mmap asks before the mmap method (conform, 6.18.44). */
+		if (file->inode->kind == INODE_SYSCTL) {
+			if (*vm & VM_EXEC)
+				return -EPERM;
+			*vm &= ~VM_MAYEXEC;
+		}
 		/* A terminal or a /proc/sys file has no mmap method. */
 		if (file->inode->kind == INODE_CHARDEV || file->inode->kind == INODE_SYSCTL)
 			return -ENODEV;
