@@ -1,0 +1,66 @@
+/* Reading a strace log as a stream of events (struct trace_event).
+ *
+ *   FILE ──> lines ──> leader (pid, times, -n, -i) taken off ──> body
+ *            body: call / <... resumed> / signal / +++ / [ Process ]
+ *            unfinished halves wait per pid and are joined with their
+ *            resumed half; one event per call, in the order calls end
+ *
+ * What it accepts is shared/strace-formats.md: strace 6.1 and newer,
+ * with or without -f, -o's pid column or "[pid N]" prefixes, -t/-tt/-ttt/
+ * -r, -T, -i, -n, -y/-yy annotations, -X raw/abbrev/verbose, -Y comms,
+ * colour, CRLF line ends, tracer messages spliced into lines. Memory is
+ * constant in the length of the log: one line at a time (growable, no
+ * limit), plus the unfinished halves still open.
+ *
+ * A line it cannot read is reported (file, line number, what was
+ * expected) and skipped; the next line is read as usual. Lines that are
+ * no event (strace's own messages, -k frames, blank lines) are counted
+ * and skipped silently.
+ */
+#ifndef MMSIM_TRACES_READER_H
+#define MMSIM_TRACES_READER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "traces/event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct trace_reader;
+
+/* A reader of `in` (not closed by the reader), named `name` in messages.
+ * NULL when out of memory. */
+struct trace_reader *trace_reader_new(FILE *in, const char *name);
+void trace_reader_free(struct trace_reader *r);
+
+/* The next event: 1 and *ev filled, 0 at the end of the input (after
+ * every unfinished half still open has been returned as a call with
+ * TRACE_RESULT_CUT, in line order), or -1 for a malformed line: then
+ * trace_reader_error() says what and where, and the next call goes on. */
+int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
+
+/* "FILE:LINE: what was expected" for the last -1. */
+const char *trace_reader_error(const struct trace_reader *r);
+
+struct trace_reader_stats {
+	uint64_t lines;       /* physical lines read */
+	uint64_t events;      /* events returned */
+	uint64_t malformed;   /* lines reported as malformed */
+	uint64_t skipped;     /* lines that are no event (tracer messages, blank) */
+	uint64_t joined;      /* calls put together from two halves */
+};
+struct trace_reader_stats trace_reader_stats(const struct trace_reader *r);
+
+/* The pid a -ff output file belongs to: "trace.12345" -> 12345; 0 when
+ * the name has no numeric suffix. Events of such a file carry this pid
+ * when the lines have no pid column. */
+int64_t trace_ff_pid(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
