@@ -13,6 +13,10 @@
  * "21<<MAP_HUGE_SHIFT". Named arguments ("flags=CLONE_VM|SIGCHLD", -N)
  * are found by name. Decoders return 0, or -1 when the text is not such
  * a value (the replay then calls the line malformed).
+ *
+ * Every decoder looks past a lower-case "name=" prefix, so an argument
+ * decodes alike by position with or without -N. Numbers are decimal,
+ * 0x hex, or octal when they start with 0 (modes: "0755").
  */
 #ifndef MMSIM_TRACES_ARGS_H
 #define MMSIM_TRACES_ARGS_H
@@ -42,7 +46,9 @@ int trace_args_split(struct trace_text args, struct trace_args *out);
 
 /* The argument called `name` ("flags" in "flags=CLONE_VM|SIGCHLD"), its
  * value part in *out; in a struct argument ("{flags=..., exit_signal=SIGCHLD}")
- * too. 0, or -1 when there is none. */
+ * too. 0, or -1 when there is none. A struct's own fields only (not those
+ * of structs inside it), and of the first struct: in "{...} => {...}" the
+ * second is what the kernel wrote back. */
 int trace_arg_named(const struct trace_args *a, const char *name, struct trace_text *out);
 int trace_struct_field(struct trace_text strct, const char *name, struct trace_text *out);
 

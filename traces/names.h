@@ -47,6 +47,13 @@ extern const struct trace_names trace_names_close_range; /* CLOSE_RANGE_* */
 extern const struct trace_names trace_names_pkey;        /* PKEY_DISABLE_*, PKEY_UNRESTRICTED */
 extern const struct trace_names trace_names_mseal;       /* (none named yet: numbers) */
 extern const struct trace_names trace_names_signal;      /* SIG* (enumeration) */
+extern const struct trace_names trace_names_fd_flags;    /* FD_CLOEXEC (F_SETFD) */
+extern const struct trace_names trace_names_shadow_stack; /* SHADOW_STACK_SET_* (map_shadow_stack) */
+extern const struct trace_names trace_names_resolve;     /* RESOLVE_* (openat2's resolve field) */
+
+/* The value of the name text[0..len) in table t: 0 and *value, or -1
+ * when t has no such name. A binary search: no setup, no allocation. */
+int trace_names_find(const struct trace_names *t, const char *name, size_t len, uint64_t *value);
 
 /* The errno a name stands for ("ENOMEM" -> 12; also ERESTARTSYS 512,
  * ERESTARTNOINTR 513, ERESTARTNOHAND 514, ERESTART_RESTARTBLOCK 516),
