@@ -51,6 +51,11 @@ struct trace_event {
 	uint64_t first_line;    /* the line it started on (== line unless joined) */
 	const char *file;       /* the input's name, for messages */
 	int64_t pid;            /* the pid column; 0 when the log has none */
+	/* The stderr form (-f without -o) leaves the process that is traced
+	 * alone unprefixed: the pid those lines turned out to have once a
+	 * "[pid N]" line showed it, 0 while unknown. Earlier events of that
+	 * process came with pid 0. */
+	int64_t unprefixed_pid;
 	double time;            /* -t/-tt/-ttt seconds (of the day for -t/-tt); < 0 when absent */
 
 	/* TRACE_CALL */
@@ -64,8 +69,16 @@ struct trace_event {
 
 	/* TRACE_SIGNAL, TRACE_KILLED: the signal's name ("SIGSEGV") */
 	struct trace_text signal;
-	/* TRACE_EXITED: the status; TRACE_SUPERSEDED: the pid whose execve took over */
+	/* TRACE_EXITED: the status; TRACE_SUPERSEDED: the pid whose execve took over;
+	 * TRACE_PERSONALITY: the PID= the line names (its mode, "64 bit", "32 bit"
+	 * or "x32", is in name) */
 	int64_t number;
+
+	/* TRACE_SIGNAL: "--- stopped by SIGSTOP ---", a group stop, not a
+	 * delivery (a delivery's siginfo, "{si_signo=...}", is in args) */
+	bool stopped;
+	/* TRACE_KILLED: "(core dumped)" */
+	bool core_dumped;
 };
 
 #ifdef __cplusplus

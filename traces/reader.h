@@ -14,8 +14,33 @@
  *
  * A line it cannot read is reported (file, line number, what was
  * expected) and skipped; the next line is read as usual. Lines that are
- * no event (strace's own messages, -k frames, blank lines) are counted
- * and skipped silently.
+ * no event (strace's own messages, -k frames, -e write dumps, the -c
+ * table, blank lines) are counted and skipped silently.
+ *
+ * Decisions where strace leaves room:
+ *   - A joined call's time and -n number are its entry line's (as for a
+ *     complete line); first_line is that line, line the resumed one.
+ *   - One open call per pid: a new call, an exit or a kill of a pid whose
+ *     call is still open returns that call first, cut (its end is not in
+ *     the log: -z/-Z, a reused pid). -z/-Z also print an entry's rest on
+ *     the next line without any header; that line joins the entry.
+ *   - "+++ superseded by execve in pid N +++" moves N's open execve to
+ *     the leader, whose "<... execve resumed>" follows.
+ *   - Orphans: a pid's first call line may be "<... NAME resumed>" (strace
+ *     -p attached inside a call): skipped and counted in orphaned. After
+ *     that pid made a call, a resumed line with none open is malformed.
+ *   - The last line, cut off without its '\n': a call or resumed line is
+ *     returned as a call with TRACE_RESULT_CUT unless it ends as a whole
+ *     result does, in a note's ')' or -T's '>' ("= 0x7f" may have been
+ *     "= 0x7f85dd0b1000"). Other lines count as they stand (an exit
+ *     line missing its " +++" is malformed).
+ *   - -r alone gives no time (time < 0); -ttt and -r differ by the
+ *     integer part (9 digits or more is a date).
+ *   - The stderr form ("[pid N] " only while strace traces several
+ *     processes): unprefixed lines get the pid of the process that was
+ *     alone once the reader knows it (the first pid after them not
+ *     announced by "strace: Process N attached", or a call joined across
+ *     the two forms), 0 before; an exit of that process forgets it.
  */
 #ifndef MMSIM_TRACES_READER_H
 #define MMSIM_TRACES_READER_H
@@ -51,6 +76,7 @@ struct trace_reader_stats {
 	uint64_t malformed;   /* lines reported as malformed */
 	uint64_t skipped;     /* lines that are no event (tracer messages, blank) */
 	uint64_t joined;      /* calls put together from two halves */
+	uint64_t orphaned;    /* resumed halves whose entry is not in the log (-p) */
 };
 struct trace_reader_stats trace_reader_stats(const struct trace_reader *r);
 
