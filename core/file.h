@@ -24,6 +24,7 @@ enum inode_kind {
 	INODE_SHMEM_ANON,  /* backing of a MAP_SHARED|MAP_ANONYMOUS map: "/dev/zero (deleted)" */
 	INODE_DEVZERO,     /* /dev/zero itself, mapped privately */
 	INODE_CHARDEV,     /* a terminal or other character device: no mmap, no seals */
+	INODE_PIPE,        /* either end of a pipe: "pipe:[N]" */
 	INODE_SYSCTL,      /* a /proc/sys file (vm.memfd_noexec): read and written as text */
 };
 
@@ -49,6 +50,13 @@ struct inode {
 	 * (probed on 6.18.44). */
 	unsigned write_openers;
 };
+
+/* A terminal or a pipe: a stream without file positions (lseek, pread
+ * and pwrite are ESPIPE), no mmap method, not a regular file. */
+static inline bool inode_is_stream(const struct inode *inode)
+{
+	return inode->kind == INODE_CHARDEV || inode->kind == INODE_PIPE;
+}
 
 /* Open-file access mode bits (FMODE_READ/FMODE_WRITE in the kernel). */
 #define FILE_MODE_READ  1u

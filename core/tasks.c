@@ -85,6 +85,22 @@ static void unlink_task(struct tasks *tasks, struct task *t)
 	tasks->count--;
 }
 
+int tasks_rename(struct tasks *tasks, struct task *t, int64_t pid)
+{
+	bool leader = t->tgid == t->pid;
+
+	if (tasks_find(tasks, pid))
+		return -EEXIST;
+	unlink_task(tasks, t);
+	if (t->pidns && t->pidns->init_pid == t->pid)
+		t->pidns->init_pid = pid;
+	t->pid = pid;
+	if (leader)
+		t->tgid = pid;
+	link_task(tasks, t);
+	return 0;
+}
+
 static int64_t pick_pid(struct tasks *tasks, int64_t pid)
 {
 	if (pid > 0)

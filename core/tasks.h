@@ -77,6 +77,10 @@ struct task *tasks_start(struct tasks *tasks, int64_t pid);
 
 struct task *tasks_find(const struct tasks *tasks, int64_t pid);
 
+/* Give t the pid `pid` (a trace learning a task's real number): 0, or
+ * -EEXIST when another task has it. */
+int tasks_rename(struct tasks *tasks, struct task *t, int64_t pid);
+
 /* clone(flags) by parent (kernel/fork.c: copy_process), the child
  * numbered child_pid (0: the table picks): the child's pid, or -errno
  * (EINVAL for flag combinations the kernel refuses, EPERM for namespaces

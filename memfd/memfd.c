@@ -178,6 +178,8 @@ int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int6
 	/* fs/open.c: vfs_fallocate: a device is no file to allocate in; a
 	 * regular file without a fallocate method (a /proc/sys file) says
 	 * it does not support it. */
+	if (inode->kind == INODE_PIPE)
+		return -ESPIPE;
 	if (inode->kind == INODE_CHARDEV)
 		return -ENODEV;
 	if (!is_shmem(inode))

@@ -25,7 +25,7 @@ static uint64_t next_memfd_ino = 1;
 /* Directories and symlinks are not modelled; the rest by kind. */
 static bool is_regular(const struct inode *inode)
 {
-	return inode->kind != INODE_CHARDEV;
+	return !inode_is_stream(inode);
 }
 
 static struct file *fd_file(struct task *t, int64_t fd)

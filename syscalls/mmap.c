@@ -133,7 +133,7 @@ static int file_type(const struct file *file, uint64_t flags, uint64_t prot, vm_
 			*vm &= ~VM_MAYEXEC;
 		}
 		/* A terminal or a /proc/sys file has no mmap method. */
-		if (file->inode->kind == INODE_CHARDEV || file->inode->kind == INODE_SYSCTL)
+		if (inode_is_stream(file->inode) || file->inode->kind == INODE_SYSCTL)
 			return -ENODEV;
 		if (*vm & VM_GROWSDOWN)
 			return -EINVAL;

@@ -108,3 +108,20 @@ int64_t mm_get_unmapped_area(struct task *t, uint64_t addr, uint64_t len, uint64
 		return -ENOMEM;
 	return found;
 }
+
+/* Where mmap would put a mapping, without mapping it: the hint rounded as
+ * do_mmap rounds it, then the same search (replay counts how often this
+ * matches the address a trace shows). */
+int64_t sys_mmap_placement(struct task *t, uint64_t addr, uint64_t len, uint64_t flags, int64_t fd,
+			   uint64_t off)
+{
+	bool file_backed = !(flags & MAP_ANONYMOUS) || (flags & MAP_TYPE_MASK) == MAP_SHARED;
+
+	(void)fd;
+	if (!len || !page_align(len))
+		return -EINVAL;
+	addr &= PAGE_MASK;
+	if (addr && addr < t->mm->mmap_min_addr)
+		addr = page_align(t->mm->mmap_min_addr);
+	return mm_get_unmapped_area(t, addr, page_align(len), off >> PAGE_SHIFT, flags, file_backed);
+}

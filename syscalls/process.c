@@ -120,7 +120,7 @@ static int64_t check_exec_file(struct task *t, const struct file *file)
 {
 	const struct inode *inode = file->inode;
 
-	if (inode->kind == INODE_CHARDEV)
+	if (inode_is_stream(inode))
 		return refuse(&t->refusal, EACCES, NULL, "fs/exec.c: do_open_execat: not a regular file");
 	if (inode->kind == INODE_SYSCTL || !(inode->mode & EXEC_BITS))
 		return refuse(&t->refusal, EACCES, NULL,

@@ -88,8 +88,8 @@ int64_t sys_pwrite64(struct task *t, int64_t fd, const void *buf, uint64_t len, 
 		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: ksys_pwrite64: negative offset");
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: ksys_pwrite64: fd is not open");
-	if (file->inode->kind == INODE_CHARDEV)
-		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pwrite64: a terminal has no offsets");
+	if (inode_is_stream(file->inode))
+		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pwrite64: a terminal or pipe has no offsets");
 	if (!(file->mode & FILE_MODE_WRITE))
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: vfs_write: not open for writing");
 	if (file->inode->huge_page_size)
@@ -109,7 +109,7 @@ int64_t sys_write(struct task *t, int64_t fd, const void *buf, uint64_t len)
 	if (file->inode->huge_page_size)
 		return no_write_method(t);
 	n = write_at(t, file, buf, len, file->pos);
-	if (n > 0 && file->inode->kind != INODE_CHARDEV)
+	if (n > 0 && !inode_is_stream(file->inode))
 		file->pos += (uint64_t)n;
 	return n;
 }
@@ -146,7 +146,7 @@ int64_t sys_read(struct task *t, int64_t fd, char *buf, uint64_t len)
 	if (!file || !(file->mode & FILE_MODE_READ))
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: read: fd not open for reading");
 	n = read_at(t, file, buf, len, file->pos);
-	if (n > 0 && file->inode->kind != INODE_CHARDEV)
+	if (n > 0 && !inode_is_stream(file->inode))
 		file->pos += (uint64_t)n;
 	return n;
 }
@@ -160,15 +160,15 @@ int64_t sys_pread64(struct task *t, int64_t fd, char *buf, uint64_t len, int64_t
 		return refuse(&t->refusal, EINVAL, NULL, "fs/read_write.c: ksys_pread64: negative offset");
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: ksys_pread64: fd is not open");
-	if (file->inode->kind == INODE_CHARDEV)
-		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pread64: a terminal has no offsets");
+	if (inode_is_stream(file->inode))
+		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: ksys_pread64: a terminal or pipe has no offsets");
 	if (!(file->mode & FILE_MODE_READ))
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: vfs_read: not open for reading");
 	return read_at(t, file, buf, len, (uint64_t)off);
 }
 
 /* lseek(2): SEEK_SET, SEEK_CUR, SEEK_END; a negative result is EINVAL. A
- * /proc/sys file is empty to lseek (SEEK_END is 0); a terminal cannot
+ * /proc/sys file is empty to lseek (SEEK_END is 0); a terminal or pipe cannot
  * seek. */
 int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence)
 {
@@ -178,8 +178,8 @@ int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence)
 	refusal_clear(&t->refusal);
 	if (!file)
 		return refuse(&t->refusal, EBADF, NULL, "fs/read_write.c: lseek: fd is not open");
-	if (file->inode->kind == INODE_CHARDEV)
-		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: no_llseek: a terminal cannot seek");
+	if (inode_is_stream(file->inode))
+		return refuse(&t->refusal, ESPIPE, NULL, "fs/read_write.c: no_llseek: a terminal or pipe cannot seek");
 	switch (whence) {
 	case 0: base = 0; break;
 	case 1: base = (int64_t)file->pos; break;

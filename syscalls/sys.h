@@ -21,6 +21,10 @@ extern "C" {
 
 int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		 int64_t fd, uint64_t off);
+/* Where sys_mmap would place that mapping (the address, or -errno),
+ * changing nothing: the placement alone (syscalls/placement.c). */
+int64_t sys_mmap_placement(struct task *t, uint64_t addr, uint64_t len, uint64_t flags, int64_t fd,
+			   uint64_t off);
 int64_t sys_munmap(struct task *t, uint64_t addr, uint64_t len);
 int64_t sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint64_t prot);
 int64_t sys_pkey_mprotect(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
