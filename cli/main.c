@@ -12,9 +12,10 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  demo               build an address space, seal part of it, try operations,\n"
 	      "                     and print each result and the final /proc/PID/maps\n"
-	      "  replay TRACE       check an strace log against the model (not built yet)\n"
-	      "  conform --area mm  compare the model with the live kernel on random sequences\n"
-	      "  record -- CMD      record a trace for replay (not built yet)\n"
+	      "  replay TRACE...    check an strace log against the model, call by call\n"
+	      "  report JSON...     merge `replay --json` outputs into one summary\n"
+	      "  conform --area A   compare the model with the live kernel on random sequences\n"
+	      "  record -- CMD      run CMD under strace with replay's options, then replay it\n"
 	      "  version            print the version, profile and allocator\n"
 	      "\n"
 	      "exit status: 0 success, 1 the check found a difference, 2 usage or input error\n",
@@ -37,10 +38,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "conform"))
 		return cli_conform(argc - 1, argv + 1);
-	if (!strcmp(cmd, "replay") || !strcmp(cmd, "record")) {
-		fprintf(stderr, "mmsim: '%s' is not built yet\n", cmd);
-		return 2;
-	}
+	if (!strcmp(cmd, "replay"))
+		return cli_replay(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cli_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "record"))
+		return cli_record(argc - 1, argv + 1);
 	fprintf(stderr, "mmsim: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

@@ -1,0 +1,402 @@
+/* The replay engine: processes, verdict bookkeeping, divergences. The
+ * calls themselves are judged in traces/replay_calls.c; reports are
+ * written by traces/replay_report.c.
+ */
+#include "traces/replay.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/maps.h"
+#include "core/flags.h"
+#include "traces/names.h"
+#include "traces/replay_internal.h"
+
+const char *replay_verdict_name(enum replay_verdict v)
+{
+	static const char *const names[] = { "agree", "diverge", "inferred", "unmodelled", "skipped" };
+
+	return v < REPLAY_NVERDICTS ? names[v] : "?";
+}
+
+int replay_init(struct replay *r, const struct replay_opts *opts)
+{
+	memset(r, 0, sizeof(*r));
+	r->opts = *opts;
+	if (!r->opts.profile)
+		r->opts.profile = &profile_linux_6_18;
+	if (!r->opts.keep_divergences)
+		r->opts.keep_divergences = 1000;
+	return tasks_init(&r->tasks, r->opts.profile);
+}
+
+static void drop_held(struct replay *r)
+{
+	for (size_t i = 0; i < r->nheld; i++)
+		free(r->held[i].text);
+	free(r->held);
+	r->held = NULL;
+	r->nheld = r->held_cap = 0;
+}
+
+void replay_destroy(struct replay *r)
+{
+	drop_held(r);
+	tasks_destroy(&r->tasks);
+	free(r->syscalls);
+	free(r->divergences);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct replay_syscall *syscall_counts(struct replay *r, struct trace_text name)
+{
+	size_t len = name.len < sizeof(r->syscalls[0].name) - 1 ? name.len : sizeof(r->syscalls[0].name) - 1;
+
+	for (size_t i = 0; i < r->nsyscalls; i++)
+		if (!strncmp(r->syscalls[i].name, name.s, len) && !r->syscalls[i].name[len])
+			return &r->syscalls[i];
+	if (r->nsyscalls == r->syscalls_cap) {
+		size_t cap = r->syscalls_cap ? 2 * r->syscalls_cap : 32;
+		struct replay_syscall *grown = realloc(r->syscalls, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		r->syscalls = grown;
+		r->syscalls_cap = cap;
+	}
+	memset(&r->syscalls[r->nsyscalls], 0, sizeof(r->syscalls[0]));
+	memcpy(r->syscalls[r->nsyscalls].name, name.s, len);
+	return &r->syscalls[r->nsyscalls++];
+}
+
+void replay_count(struct replay *r, int nr, struct trace_text name, enum replay_verdict v)
+{
+	struct replay_syscall *s;
+
+	/* Known syscalls find their row by number, without comparing names. */
+	if (nr >= 0 && nr < REPLAY_NR_SLOTS && r->row_of_nr[nr]) {
+		s = &r->syscalls[r->row_of_nr[nr] - 1];
+	} else {
+		const char *canonical = nr >= 0 ? trace_syscall_name(nr) : NULL;
+
+		/* One row per syscall: 6.1's syscall_0x1ce is mseal. */
+		if (canonical)
+			name = (struct trace_text){ canonical, strlen(canonical) };
+		s = syscall_counts(r, name);
+		if (s && nr >= 0 && nr < REPLAY_NR_SLOTS)
+			r->row_of_nr[nr] = (uint32_t)(s - r->syscalls) + 1;
+	}
+
+	r->n[v]++;
+	if (s)
+		s->n[v]++;
+}
+
+void replay_malformed(struct replay *r)
+{
+	r->malformed++;
+}
+
+/* "= 0x7f..." or "= -1 EPERM" for a result, as strace prints it. */
+void replay_format_result(int64_t ret, bool hex, char *buf, size_t size)
+{
+	const char *name;
+
+	if (ret >= 0 || ret < -4095) {
+		if (hex && ret)
+			snprintf(buf, size, "= %#" PRIx64, (uint64_t)ret);
+		else
+			snprintf(buf, size, "= %" PRId64, ret);
+		return;
+	}
+	name = trace_errno_name((int)-ret);
+	if (name)
+		snprintf(buf, size, "= -1 %s", name);
+	else
+		snprintf(buf, size, "= -1 (errno %d)", (int)-ret);
+}
+
+/* Why the model answered as it did: the refusal's rule, the VMA that
+ * refused and the line that last changed it. */
+static void explain_refusal(const struct task *t, int64_t ret, char *buf, size_t size)
+{
+	const struct refusal *f = &t->refusal;
+	char flags[160];
+	size_t n;
+
+	if (ret >= 0 || !f->err) {
+		snprintf(buf, size, ret >= 0 ? "the model found nothing to refuse" : "no reason recorded");
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "%s", f->rule ? f->rule : "?");
+	if (!f->has_vma || n >= size)
+		return;
+	vm_flags_format(f->flags, flags, sizeof(flags));
+	/* smaps ends the list with a space; not here. */
+	for (size_t k = strlen(flags); k && flags[k - 1] == ' '; k--)
+		flags[k - 1] = '\0';
+	n += (size_t)snprintf(buf + n, size - n, "; VMA %" PRIx64 "-%" PRIx64 " [%s]", f->start, f->end, flags);
+	if (n < size && f->origin.step)
+		snprintf(buf + n, size - n, ", as line %" PRIu32 " left it", f->origin.step);
+}
+
+void replay_diverge(struct replay *r, const struct call *c, int64_t model)
+{
+	struct replay_divergence *d;
+
+	if (r->ndivergences >= r->opts.keep_divergences)
+		return;
+	if (!r->divergences) {
+		r->divergences = calloc(r->opts.keep_divergences, sizeof(*r->divergences));
+		if (!r->divergences)
+			return;
+	}
+	d = &r->divergences[r->ndivergences++];
+	d->line = c->ev->line;
+	d->pid = c->t ? c->t->pid : c->ev->pid;
+	snprintf(d->call, sizeof(d->call), "%.*s(%.*s)", (int)c->ev->name.len, c->ev->name.s,
+		 (int)(c->ev->args.len < 120 ? c->ev->args.len : 120), c->ev->args.s);
+	if (c->ev->args.len >= 120 && strlen(d->call) + 4 < sizeof(d->call))
+		memcpy(d->call + strlen(d->call) - 1, "...)", 5);
+	replay_format_result(c->kernel, c->hex, d->kernel, sizeof(d->kernel));
+	replay_format_result(model, c->hex, d->model, sizeof(d->model));
+	explain_refusal(c->t, model, d->why, sizeof(d->why));
+}
+
+/* What the model answered, when --explain asks for every refusal. */
+static void explain(struct replay *r, const struct call *c, int64_t model)
+{
+	char res[48], why[256];
+	FILE *out = r->opts.explain_out ? r->opts.explain_out : stdout;
+
+	if (model >= 0 && c->kernel >= 0)
+		return;
+	replay_format_result(model, c->hex, res, sizeof(res));
+	explain_refusal(c->t, model, why, sizeof(why));
+	fprintf(out, "line %" PRIu64 ": %.*s(%.*s) %s: %s\n", c->ev->line, (int)c->ev->name.len,
+		c->ev->name.s, (int)(c->ev->args.len < 100 ? c->ev->args.len : 100), c->ev->args.s, res, why);
+}
+
+enum replay_verdict replay_judge(struct call *c, int64_t model)
+{
+	if (c->r->opts.explain)
+		explain(c->r, c, model);
+	if (model == c->kernel)
+		return c->adopted ? REPLAY_INFERRED : REPLAY_AGREE;
+	replay_diverge(c->r, c, model);
+	return REPLAY_DIVERGE;
+}
+
+/* The task a line of pid belongs to. A pid never seen is a clone child
+ * whose result named it in another pid namespace (bound now), or a
+ * process whose start the log does not show (adopted). */
+struct task *replay_task(struct replay *r, int64_t pid)
+{
+	struct task *t;
+
+	if (!pid) {
+		if (!r->default_pid) {
+			t = tasks_start(&r->tasks, 0);
+			r->default_pid = t ? t->pid : 0;
+			return t;
+		}
+		pid = r->default_pid;
+	}
+	t = tasks_find(&r->tasks, pid);
+	if (t)
+		return t;
+	while (r->nawaiting) {
+		struct task *child = tasks_find(&r->tasks, r->awaiting[--r->nawaiting]);
+
+		if (child && !tasks_rename(&r->tasks, child, pid))
+			return child;
+	}
+	return tasks_start(&r->tasks, pid);
+}
+
+static void print_maps(struct replay *r)
+{
+	FILE *out = r->opts.maps_out ? r->opts.maps_out : stdout;
+
+	for (size_t b = 0; b < r->tasks.nbuckets; b++)
+		for (const struct task *t = r->tasks.bucket[b]; t; t = t->hash_next) {
+			struct store_iter it;
+			char line[512];
+
+			if (t->tgid != t->pid)
+				continue;
+			fprintf(out, "pid %" PRId64 " after line %" PRIu64 ":\n", t->pid, r->lines);
+			for (struct vma *v = store_iter_seek(&it, &t->mm->vmas, 0); v; v = store_iter_next(&it)) {
+				mm_format_maps_line(t->mm, v, line, sizeof(line));
+				fputs(line, out);
+			}
+		}
+}
+
+static void task_ended(struct replay *r, const struct trace_event *ev)
+{
+	struct task *t = tasks_find(&r->tasks, ev->pid ? ev->pid : r->default_pid);
+
+	if (t)
+		task_exit(t);
+}
+
+/* Copy ev's texts into one allocation that the held copy owns. */
+static int hold(struct replay *r, const struct trace_event *ev)
+{
+	struct replay_held *h;
+	size_t need = ev->name.len + ev->args.len + ev->errname.len + ev->signal.len + 1;
+	char *p;
+
+	if (r->nheld == r->held_cap) {
+		size_t cap = r->held_cap ? 2 * r->held_cap : 64;
+		struct replay_held *grown = realloc(r->held, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		r->held = grown;
+		r->held_cap = cap;
+	}
+	h = &r->held[r->nheld];
+	h->ev = *ev;
+	h->text = p = malloc(need);
+	if (!p)
+		return -1;
+	memcpy(p, ev->name.s, ev->name.len);
+	h->ev.name.s = p;
+	p += ev->name.len;
+	memcpy(p, ev->args.s, ev->args.len);
+	h->ev.args.s = p;
+	p += ev->args.len;
+	memcpy(p, ev->errname.s, ev->errname.len);
+	h->ev.errname.s = p;
+	p += ev->errname.len;
+	memcpy(p, ev->signal.s, ev->signal.len);
+	h->ev.signal.s = p;
+	r->nheld++;
+	return 0;
+}
+
+static void process(struct replay *r, const struct trace_event *ev);
+
+/* Replay, in order, the held events of pid (all of them: pid < 0). */
+static void release(struct replay *r, int64_t pid)
+{
+	size_t i = 0;
+
+	while (i < r->nheld) {
+		struct replay_held h = r->held[i];
+
+		if (pid >= 0 && h.ev.pid != pid) {
+			i++;
+			continue;
+		}
+		size_t left;
+
+		memmove(&r->held[i], &r->held[i + 1], (r->nheld - i - 1) * sizeof(r->held[0]));
+		left = --r->nheld;
+		process(r, &h.ev);
+		free(h.text);
+		/* process() released others (a clone among them): the ones
+		 * before i moved, so look again from the start. */
+		if (r->nheld != left)
+			i = 0;
+	}
+}
+
+void replay_release_held(struct replay *r, struct task *child, int64_t result, uint64_t first_line,
+			 uint64_t line)
+{
+	int64_t candidate = -1, was = child->pid;
+
+	for (size_t i = 0; i < r->nheld; i++) {
+		const struct trace_event *ev = &r->held[i].ev;
+
+		if (ev->first_line <= first_line || ev->first_line >= line || tasks_find(&r->tasks, ev->pid))
+			continue;
+		if (ev->pid == result) {
+			candidate = result;
+			break;
+		}
+		if (candidate < 0)
+			candidate = ev->pid;
+	}
+	if (candidate < 0)
+		return;
+	/* A child in another pid namespace: its lines carry the number the
+	 * clone result does not. */
+	if (child->pid != candidate && tasks_rename(&r->tasks, child, candidate))
+		return;
+	/* It is named now: it waits no more. */
+	for (size_t i = 0; i < r->nawaiting; i++)
+		if (r->awaiting[i] == was) {
+			r->awaiting[i] = r->awaiting[--r->nawaiting];
+			break;
+		}
+	release(r, candidate);
+}
+
+/* Whether ev belongs to a pid no task has yet, while some task exists:
+ * then it waits for the clone that made it. */
+static bool must_wait(struct replay *r, const struct trace_event *ev)
+{
+	return ev->pid && r->tasks.count && !r->nawaiting && !tasks_find(&r->tasks, ev->pid);
+}
+
+/* The stderr form: the process whose lines had no pid turns out to be
+ * ev->unprefixed_pid; the task made for them takes that number. */
+static void name_default(struct replay *r, const struct trace_event *ev)
+{
+	struct task *t;
+
+	if (!ev->unprefixed_pid || !r->default_pid || r->default_pid == ev->unprefixed_pid)
+		return;
+	t = tasks_find(&r->tasks, r->default_pid);
+	if (t && !tasks_find(&r->tasks, ev->unprefixed_pid) && !tasks_rename(&r->tasks, t, ev->unprefixed_pid))
+		r->default_pid = ev->unprefixed_pid;
+}
+
+void replay_event(struct replay *r, const struct trace_event *ev)
+{
+	name_default(r, ev);
+	if (must_wait(r, ev)) {
+		if (r->nheld >= REPLAY_MAX_HELD)
+			release(r, -1);
+		if (!hold(r, ev))
+			return;
+	}
+	process(r, ev);
+}
+
+static void process(struct replay *r, const struct trace_event *ev)
+{
+	/* The maps after line N: printed before the first event past it. */
+	if (r->opts.maps_at_line && !r->maps_printed && ev->first_line > r->opts.maps_at_line) {
+		print_maps(r);
+		r->maps_printed = true;
+	}
+	r->lines = ev->line;
+	switch (ev->kind) {
+	case TRACE_CALL:
+		replay_call(r, ev);
+		break;
+	case TRACE_EXITED:
+	case TRACE_KILLED:
+		task_ended(r, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+void replay_finish(struct replay *r)
+{
+	/* Processes whose creation the log does not show start empty. */
+	release(r, -1);
+	if (r->opts.maps_at_line && !r->maps_printed) {
+		print_maps(r);
+		r->maps_printed = true;
+	}
+}
