@@ -145,6 +145,24 @@ void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *
 	free(iters);
 }
 
+void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t ops, uint64_t best_ns)
+{
+	double per_op = ops ? (double)best_ns / (double)ops : 0;
+	struct result res = {
+		.def = ctx->def,
+		.impl = impl_name,
+		.n = ctx->n,
+		.kind = RESULT_TIME,
+		.reps = 1,
+		.batch = (size_t)ops,
+		.ns_min = per_op,
+		.ns_median = per_op,
+		.ns_p99 = per_op,
+	};
+
+	add_result(&res);
+}
+
 void bench_measure(struct bench_ctx *ctx, const char *impl_name, batch_fn fn, void *arg)
 {
 	bench_measure_many(ctx, 1, &impl_name, &fn, &arg);

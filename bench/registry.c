@@ -9,6 +9,7 @@ extern const struct bench_def bench_def_lookup_throughput;
 extern const struct bench_def bench_def_insert;
 extern const struct bench_def bench_def_erase;
 extern const struct bench_def bench_def_split_merge;
+extern const struct bench_def bench_def_replay_lines;
 
 const struct bench_def *const bench_registry[] = {
 	&bench_def_bytes_per_vma,
@@ -17,6 +18,7 @@ const struct bench_def *const bench_registry[] = {
 	&bench_def_insert,
 	&bench_def_erase,
 	&bench_def_split_merge,
+	&bench_def_replay_lines,
 };
 const size_t bench_registry_len = sizeof(bench_registry) / sizeof(bench_registry[0]);
 
