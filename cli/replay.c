@@ -1,7 +1,7 @@
 /* mmsim replay: check strace logs against the model (traces/replay.h).
  *
  *   mmsim replay [--json] [--explain] [--strict] [--maps-at LINE]
- *                [--profile NAME] [--keep N] TRACE... | -
+ *                [--initial-maps FILE] [--profile NAME] [--keep N] TRACE... | -
  *
  * Several files are the output of strace -ff -o PREFIX: their events are
  * merged by time stamp (record with -ttt for an exact order); a file
@@ -43,6 +43,8 @@ static void usage(FILE *out)
 	      "  --explain       print the model's reason for every refusal as it happens\n"
 	      "  --strict        stop at the first malformed line (exit 2)\n"
 	      "  --maps-at LINE  print every process's maps as they stand after LINE\n"
+	      "  --initial-maps FILE  the first process starts with these mappings (a\n"
+	      "                  /proc/PID/maps snapshot) instead of adopting them\n"
 	      "  --profile NAME  the semantics (default linux-6.18)\n"
 	      "  --keep N        divergences kept in detail (default 1000)\n"
 	      "\n"
@@ -165,6 +167,7 @@ static int number_arg(const char *opt, const char *s, uint64_t *v)
 int cli_replay(int argc, char **argv)
 {
 	struct replay_opts o = { 0 };
+	const char *initial_maps = NULL;
 	bool json = false, strict = false;
 	struct input *ins;
 	struct replay r;
@@ -183,6 +186,12 @@ int cli_replay(int argc, char **argv)
 		} else if (!strcmp(a, "--maps-at")) {
 			if (number_arg(a, argv[++i], &o.maps_at_line))
 				return 2;
+		} else if (!strcmp(a, "--initial-maps")) {
+			if (!argv[++i]) {
+				fprintf(stderr, "mmsim replay: --initial-maps needs a file\n");
+				return 2;
+			}
+			initial_maps = argv[i];
 		} else if (!strcmp(a, "--keep")) {
 			if (number_arg(a, argv[++i], &v))
 				return 2;
@@ -218,6 +227,16 @@ int cli_replay(int argc, char **argv)
 		free(ins);
 		fprintf(stderr, "mmsim replay: out of memory\n");
 		return 2;
+	}
+	if (initial_maps) {
+		char err[512];
+
+		if (replay_initial_maps(&r, initial_maps, err, sizeof(err))) {
+			fprintf(stderr, "mmsim replay: %s\n", err);
+			free(ins);
+			replay_destroy(&r);
+			return 2;
+		}
 	}
 	rc = open_inputs(argv + i, (size_t)(argc - i), ins) ? 2 : run(ins, (size_t)(argc - i), &r, strict);
 	close_inputs(ins, (size_t)(argc - i));

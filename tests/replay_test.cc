@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <string>
 
 #if defined(__GNUC__)
@@ -231,6 +232,65 @@ TEST(Replay, MalformedLinesAreCountedAndSkipped)
 		"munmap(0x7f4000000000, 4096)            = 0\n");
 	EXPECT_EQ(r.malformed, 2u) << r.text;
 	EXPECT_EQ(r.n[REPLAY_AGREE], 2u) << r.text;
+}
+
+}  // namespace
+
+namespace {
+
+// --initial-maps: the mappings a /proc/PID/maps snapshot lists exist from
+// the start, so calls on them agree instead of adopting them (inferred);
+// the sealing rules still apply (mm/mseal.c), and [vdso] refuses to be
+// split (mm/vma.c: a special mapping).
+TEST(Replay, InitialMapsSnapshot)
+{
+	char path[] = "/tmp/mmsim-initial-maps-XXXXXX";
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	const char snapshot[] =
+		"555555554000-555555556000 r--p 00000000 08:01 131 /usr/bin/prog\n"
+		"555555556000-555555558000 r-xp 00002000 08:01 131 /usr/bin/prog\n"
+		"555555558000-555555579000 rw-p 00000000 00:00 0 [heap]\n"
+		"7ffff7fc1000-7ffff7fc3000 r--p 00000000 00:00 0 [vvar]\n"
+		"7ffff7fc3000-7ffff7fc5000 r-xp 00000000 00:00 0 [vdso]\n"
+		"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]\n"
+		"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n";
+	ASSERT_EQ(write(fd, snapshot, sizeof(snapshot) - 1), (ssize_t)(sizeof(snapshot) - 1));
+	close(fd);
+
+	struct replay r;
+	struct replay_opts o = {};
+	char err[256] = "";
+	ASSERT_EQ(replay_init(&r, &o), 0);
+	ASSERT_EQ(replay_initial_maps(&r, path, err, sizeof(err)), 0) << err;
+	const std::string log =
+		"300 mprotect(0x555555556000, 8192, PROT_READ) = 0\n"
+		"300 syscall_0x1ce(0x555555554000, 0x4000, 0, 0, 0, 0) = 0\n"
+		"300 mprotect(0x555555554000, 4096, PROT_READ|PROT_WRITE) = -1 EPERM (Operation not permitted)\n"
+		"300 munmap(0x7ffff7fc4000, 4096) = -1 EINVAL (Invalid argument)\n"
+		"300 brk(NULL) = 0x555555579000\n";
+	FILE *in = fmemopen(const_cast<char *>(log.data()), log.size(), "r");
+	struct trace_reader *reader = trace_reader_new(in, "t");
+	struct trace_event ev;
+	while (trace_reader_next(reader, &ev) > 0)
+		replay_event(&r, &ev);
+	trace_reader_free(reader);
+	fclose(in);
+	EXPECT_EQ(r.n[REPLAY_AGREE], 5u);
+	EXPECT_EQ(r.n[REPLAY_INFERRED], 0u);
+	EXPECT_EQ(r.n[REPLAY_DIVERGE], 0u);
+	EXPECT_NE(tasks_find(&r.tasks, 300), nullptr);   // the snapshot's process took the log's pid
+	replay_destroy(&r);
+
+	// A line that is no maps line is refused with its number.
+	ASSERT_EQ(replay_init(&r, &o), 0);
+	FILE *f = fopen(path, "a");
+	fputs("not a maps line\n", f);
+	fclose(f);
+	EXPECT_EQ(replay_initial_maps(&r, path, err, sizeof(err)), -1);
+	EXPECT_NE(std::string(err).find(":8: expected"), std::string::npos) << err;
+	replay_destroy(&r);
+	unlink(path);
 }
 
 }  // namespace

@@ -360,6 +360,14 @@ static void name_default(struct replay *r, const struct trace_event *ev)
 
 void replay_event(struct replay *r, const struct trace_event *ev)
 {
+	/* The snapshot's process is the first one the log names. */
+	if (r->initial_unnamed && ev->pid) {
+		struct task *t = tasks_find(&r->tasks, r->default_pid);
+
+		if (t && !tasks_rename(&r->tasks, t, ev->pid))
+			r->default_pid = ev->pid;
+		r->initial_unnamed = false;
+	}
 	name_default(r, ev);
 	if (must_wait(r, ev)) {
 		if (r->nheld >= REPLAY_MAX_HELD)
@@ -399,4 +407,116 @@ void replay_finish(struct replay *r)
 		print_maps(r);
 		r->maps_printed = true;
 	}
+}
+
+/* ---- --initial-maps ---------------------------------------------------- */
+
+/* The file a maps line names, as an inode of the kind its path says. */
+static struct file *snapshot_file(const char *path, unsigned major, unsigned minor, uint64_t ino,
+				  bool shared)
+{
+	enum inode_kind kind = INODE_REGULAR;
+	struct inode *inode;
+	struct file *file;
+
+	if (!strncmp(path, "/memfd:", 7))
+		kind = INODE_MEMFD;
+	else if (!strncmp(path, "/dev/zero", 9))
+		kind = shared ? INODE_SHMEM_ANON : INODE_DEVZERO;
+	inode = inode_new(kind, major, minor, ino, path);
+	file = inode ? file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE) : NULL;
+	inode_put(inode);
+	return file;
+}
+
+/* One line: "start-end perms offset major:minor inode [path]". */
+static int snapshot_line(struct mm *mm, char *line, const char **why)
+{
+	unsigned long long start, end, off, ino;
+	unsigned major, minor;
+	char perms[8];
+	int at = 0;
+	vm_flags_t vm = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	struct file *file = NULL;
+	struct vma *v;
+	char *path;
+
+	*why = "\"start-end perms offset dev inode [path]\"";
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major, &minor,
+		   &ino, &at) < 7 || strlen(perms) != 4 || start >= end || (start | end) & ~PAGE_MASK)
+		return -1;
+	path = line + at;
+	path[strcspn(path, "\n")] = '\0';
+	if (end > TASK_SIZE)
+		return 0;   /* [vsyscall]: the gate page, not a VMA */
+	vm |= (perms[0] == 'r' ? VM_READ : 0) | (perms[1] == 'w' ? VM_WRITE : 0) |
+	      (perms[2] == 'x' ? VM_EXEC : 0) | (perms[3] == 's' ? VM_SHARED | VM_MAYSHARE : 0);
+	if (!strcmp(path, "[stack]"))
+		vm |= VM_GROWSDOWN;
+	if (!strcmp(path, "[heap]")) {
+		mm->start_brk = start;
+		mm->brk = end;
+	}
+	if (*path == '/') {
+		file = snapshot_file(path, major, minor, ino, perms[3] == 's');
+		if (!file)
+			return -1;
+	} else if (perms[3] == 's') {
+		*why = "a shared mapping with a file";
+		return -1;
+	}
+	v = vma_new(start, end, vm, file ? off >> PAGE_SHIFT : start >> PAGE_SHIFT, file);
+	file_put(file);
+	if (!v)
+		return -1;
+	if (!strcmp(path, "[vdso]"))
+		v->special = VMA_VDSO;
+	else if (!strcmp(path, "[vvar]"))
+		v->special = VMA_VVAR;
+	else if (!strcmp(path, "[vvar_vclock]"))
+		v->special = VMA_VVAR_VCLOCK;
+	if (store_insert(&mm->vmas, v)) {
+		vma_free(v);
+		*why = "a range that does not overlap the lines before it";
+		return -1;
+	}
+	return 0;
+}
+
+int replay_initial_maps(struct replay *r, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct task *t;
+	char *line = NULL, check[256];
+	size_t cap = 0;
+	uint64_t n = 0;
+	int rc = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	t = replay_task(r, 0);
+	if (!t) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->initial_unnamed = true;
+	while (!rc && getline(&line, &cap, f) > 0) {
+		const char *why;
+
+		n++;
+		if (snapshot_line(t->mm, line, &why)) {
+			snprintf(err, errlen, "%s:%" PRIu64 ": expected %s", path, n, why);
+			rc = -1;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (!rc && mm_check(t->mm, check, sizeof(check))) {
+		snprintf(err, errlen, "%s: the mappings are not a valid address space: %s", path, check);
+		rc = -1;
+	}
+	return rc;
 }

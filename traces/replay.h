@@ -113,6 +113,8 @@ struct replay {
 	 * logged, before its parent's clone result): copies, in order. */
 	struct replay_held *held;
 	size_t nheld, held_cap;
+	/* --initial-maps made the first process before any line named it */
+	bool initial_unnamed;
 };
 
 /* At most this many events wait for their clone; past it they are
@@ -121,6 +123,12 @@ struct replay {
 
 int replay_init(struct replay *r, const struct replay_opts *opts);
 void replay_destroy(struct replay *r);
+
+/* --initial-maps: the first process starts with the mappings of a
+ * /proc/PID/maps snapshot (taken when the traced program started) instead
+ * of adopting them as calls prove them. 0, or -1 with "PATH:LINE: what"
+ * in err. Call before the first event. */
+int replay_initial_maps(struct replay *r, const char *path, char *err, size_t errlen);
 
 /* Feed one event. */
 void replay_event(struct replay *r, const struct trace_event *ev);

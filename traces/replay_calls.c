@@ -638,10 +638,39 @@ static bool kernel_result(const struct trace_event *ev, int64_t *ret)
 	}
 }
 
+/* Whether dispatch() judges calls of nr (the others are unmodelled, and
+ * their arguments need not be read). */
+static bool judged(int nr)
+{
+	switch (nr) {
+	case X_MMAP: case X_MUNMAP: case X_MPROTECT: case X_PKEY_MPROTECT: case X_MADVISE:
+	case X_MSEAL: case X_MREMAP: case X_BRK: case X_PKEY_ALLOC: case X_PKEY_FREE:
+	case X_MEMFD_CREATE: case X_FCNTL: case X_CLOSE: case X_DUP: case X_DUP2: case X_DUP3:
+	case X_CLOSE_RANGE: case X_FTRUNCATE: case X_FCHMOD: case X_FALLOCATE: case X_READ:
+	case X_WRITE: case X_PREAD64: case X_PWRITE64: case X_LSEEK: case X_OPEN: case X_OPENAT:
+	case X_EXECVE: case X_EXECVEAT: case X_FORK: case X_VFORK: case X_CLONE: case X_CLONE3:
+	case X_UNSHARE: case X_PIPE: case X_PIPE2:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The syscall's number: -n's column when it names the same call (no
+ * lookup), else by name. */
+static int syscall_nr(const struct trace_event *ev)
+{
+	const char *name = ev->nr >= 0 && ev->nr < 1024 ? trace_syscall_name((int)ev->nr) : NULL;
+
+	if (name && !strncmp(name, ev->name.s, ev->name.len) && !name[ev->name.len])
+		return (int)ev->nr;
+	return trace_syscall_nr(ev->name.s, ev->name.len);
+}
+
 void replay_call(struct replay *r, const struct trace_event *ev)
 {
 	struct call c = { .r = r, .ev = ev };
-	int nr = trace_syscall_nr(ev->name.s, ev->name.len);
+	int nr = syscall_nr(ev);
 	int v;
 
 	r->calls++;
@@ -664,8 +693,8 @@ void replay_call(struct replay *r, const struct trace_event *ev)
 		replay_count(r, nr, ev->name, nr < 0 ? REPLAY_UNMODELLED : REPLAY_SKIPPED);
 		return;
 	}
-	if (nr < 0 || trace_args_split(ev->args, &c.args)) {
-		if (nr >= 0) {
+	if (!judged(nr) || trace_args_split(ev->args, &c.args)) {
+		if (judged(nr)) {
 			fprintf(stderr, "%s:%" PRIu64 ": %.*s: the arguments do not split\n",
 				ev->file ? ev->file : "-", ev->line, (int)ev->name.len, ev->name.s);
 			r->malformed++;
