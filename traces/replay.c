@@ -243,6 +243,16 @@ static void task_ended(struct replay *r, const struct trace_event *ev)
 		task_exit(t);
 }
 
+/* Copy t's bytes to p and point t there; returns the end. (Empty texts
+ * may have no pointer at all: nothing to copy.) */
+static char *copy_text(struct trace_text *t, char *p)
+{
+	if (t->len)
+		memcpy(p, t->s, t->len);
+	t->s = p;
+	return p + t->len;
+}
+
 /* Copy ev's texts into one allocation that the held copy owns. */
 static int hold(struct replay *r, const struct trace_event *ev)
 {
@@ -264,17 +274,10 @@ static int hold(struct replay *r, const struct trace_event *ev)
 	h->text = p = malloc(need);
 	if (!p)
 		return -1;
-	memcpy(p, ev->name.s, ev->name.len);
-	h->ev.name.s = p;
-	p += ev->name.len;
-	memcpy(p, ev->args.s, ev->args.len);
-	h->ev.args.s = p;
-	p += ev->args.len;
-	memcpy(p, ev->errname.s, ev->errname.len);
-	h->ev.errname.s = p;
-	p += ev->errname.len;
-	memcpy(p, ev->signal.s, ev->signal.len);
-	h->ev.signal.s = p;
+	p = copy_text(&h->ev.name, p);
+	p = copy_text(&h->ev.args, p);
+	p = copy_text(&h->ev.errname, p);
+	copy_text(&h->ev.signal, p);
 	r->nheld++;
 	return 0;
 }
