@@ -741,9 +741,12 @@ TEST(TraceReaderSplice, AnnouncedInsideTheUnprefixedLine)
 
 	ASSERT_EQ(v.size(), 6u);
 	EXPECT_EQ(v[0].ev.pid, 0);        // before any prefix: not known yet
+	EXPECT_EQ(v[0].ev.unprefixed_pid, 0);
 	EXPECT_EQ(v[1].ev.pid, 22110);
+	EXPECT_EQ(v[1].ev.unprefixed_pid, 0);       // line 3: 22109 not seen yet
 	EXPECT_EQ(v[2].name, "pause");
 	EXPECT_EQ(v[2].ev.pid, 22109);
+	EXPECT_EQ(v[2].ev.unprefixed_pid, 22109);   // what pid 0 was
 	EXPECT_EQ(v[3].ev.kind, TRACE_SUPERSEDED);
 	EXPECT_EQ(v[3].ev.pid, 22109);
 	EXPECT_EQ(v[4].name, "execve");
@@ -765,7 +768,9 @@ TEST(TraceReaderSplice, QuietNeedsAJoin)
 
 	ASSERT_EQ(v.size(), 5u);
 	EXPECT_EQ(v[0].ev.pid, 0);
+	EXPECT_EQ(v[1].ev.unprefixed_pid, 0);       // the execve: not known yet
 	EXPECT_EQ(v[2].name, "vfork");
+	EXPECT_EQ(v[2].ev.unprefixed_pid, 13000);
 	EXPECT_EQ(v[2].ev.pid, 13000);
 	EXPECT_EQ(v[2].ev.first_line, 2u);
 	EXPECT_EQ(v[4].ev.pid, 13000);
@@ -783,6 +788,7 @@ TEST(TraceReaderSplice, UnprefixedResumeOfAPrefixedCall)
 	ASSERT_EQ(v.size(), 3u);
 	EXPECT_EQ(v[1].name, "wait4");
 	EXPECT_EQ(v[1].ev.pid, 21633);
+	EXPECT_EQ(v[1].ev.unprefixed_pid, 21633);
 	EXPECT_EQ(v[1].args, "21637, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV}], 0, NULL");
 	EXPECT_EQ(v[2].ev.pid, 21633);
 }

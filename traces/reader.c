@@ -805,14 +805,16 @@ static bool is_nr(struct trace_text t)
 	return true;
 }
 
-/* "[unconfined_t] " (--secontext): no space, not -n, not -i. */
-static void secontext(struct cur *c)
+/* "[unconfined_t] " (--secontext): no space, not -n, not -i. Optional:
+ * never fails. */
+static bool secontext(struct cur *c)
 {
 	struct trace_text t;
 
 	if (bracket(c, &t) && t.len && t.s[0] != ' ' && !is_ip(t) && !is_nr(t) &&
 	    !memchr(t.s, ' ', t.len))
 		c->p += t.len + 3;
+	return true;
 }
 
 /* -t "06:51:09[.140048] ", -ttt "1795503069.156279 ", and -r
@@ -824,6 +826,7 @@ static bool times(struct cur *c, struct line *ln)
 	struct cur t = *c;
 	uint64_t h, m;
 	double s;
+	bool date;
 
 	skip_spaces(&t);
 	if (t.p + 2 < t.end && is_digit(t.p[0]) && is_digit(t.p[1]) && t.p[2] == ':') {
@@ -838,8 +841,7 @@ static bool times(struct cur *c, struct line *ln)
 			t.p++;
 		if (t.p == t.end || *t.p != '.')
 			return want(c, "a time stamp S.U");
-		bool date = t.p - s0 >= 9;
-
+		date = t.p - s0 >= 9;
 		t.p = s0;
 		if (!seconds(&t, &s) || !eat(&t, LIT(" ")))
 			return want(c, "a time stamp S.U");
@@ -877,7 +879,7 @@ static bool nr_and_ip(struct cur *c, struct line *ln)
 
 static bool leader(struct cur *c, struct line *ln)
 {
-	return pid_column(c, ln) && (secontext(c), true) && times(c, ln) && nr_and_ip(c, ln);
+	return pid_column(c, ln) && secontext(c) && times(c, ln) && nr_and_ip(c, ln);
 }
 
 /* One logical line (no newline) into *ln. Pure: the reader's state is
@@ -1216,6 +1218,7 @@ static int emit_cut(struct trace_reader *r, struct trace_event *ev, struct half 
 	ev->line = ev->first_line = h->first_line;
 	ev->file = r->name;
 	ev->pid = h->pid;
+	ev->unprefixed_pid = r->anon_pid;
 	ev->time = h->time;
 	ev->nr = h->nr;
 	ev->result = TRACE_RESULT_CUT;
