@@ -90,17 +90,19 @@ static struct input *first(struct input *ins, size_t n)
 	return best;
 }
 
-static void progress(uint64_t line, bool *shown)
+/* Every 2^20 lines (events skip some line numbers: compare blocks). */
+static void progress(uint64_t line, uint64_t *shown_block)
 {
-	if (line % (1u << 20))
+	if (line >> 20 == *shown_block)
 		return;
+	*shown_block = line >> 20;
 	fprintf(stderr, "\rmmsim replay: line %" PRIu64 "...", line);
-	*shown = true;
 }
 
 static int run(struct input *ins, size_t n, struct replay *r, bool strict)
 {
-	bool stop = false, tty = isatty(2), shown = false;
+	bool stop = false, tty = isatty(2);
+	uint64_t shown = 0;
 	struct input *in;
 
 	for (size_t i = 0; i < n && !stop; i++)
@@ -112,7 +114,7 @@ static int run(struct input *ins, size_t n, struct replay *r, bool strict)
 		advance(in, r, strict, &stop);
 	}
 	if (shown)
-		fputs("\n", stderr);
+		fputs("\n", stderr);   /* end the progress line */
 	replay_finish(r);
 	return stop ? 2 : 0;
 }
