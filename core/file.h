@@ -37,6 +37,9 @@ struct inode {
 	uint64_t size;     /* bytes: pages at or past the end are a SIGBUS to touch */
 	unsigned mode;     /* permission bits (0777 for an executable memfd) */
 	unsigned seals;    /* F_SEAL_* of a shmem or hugetlbfs inode */
+	/* The step (trace line) that set each seal bit (bit k: F_SEAL 1 << k),
+	 * for explanations; 0 when unknown. */
+	uint32_t seal_step[6];
 	/* A memfd made with MFD_HUGETLB lives on hugetlbfs: its page size
 	 * (2 MiB or 1 GiB); 0 for shmem. */
 	uint64_t huge_page_size;

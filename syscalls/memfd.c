@@ -51,6 +51,9 @@ int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags)
 		return refuse(&t->refusal, EMFILE, NULL, "no fd table");
 	}
 	next_memfd_ino++;
+	for (int k = 0; k < 6; k++)
+		if (inode->seals & (1u << k))
+			inode->seal_step[k] = t->step;
 	file = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
 	inode_put(inode);
 	if (!file)
@@ -58,6 +61,34 @@ int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags)
 	fd = files_install(t->files, file, flags & MFD_CLOEXEC, 0);
 	file_put(file);
 	return fd;
+}
+
+/* F_ADD_SEALS, each refusal named (mm/memfd.c: memfd_add_seals's order),
+ * and the step that set each new seal kept for explanations. */
+static int64_t add_seals(struct task *t, struct file *file, uint64_t seals)
+{
+	struct inode *inode = file->inode;
+	unsigned before = inode->seals;
+	int err = memfd_add_seals(inode, file->mode, seals);
+
+	switch (err) {
+	case 0:
+		for (int k = 0; k < 6; k++)
+			if ((inode->seals & ~before) & (1u << k))
+				inode->seal_step[k] = t->step;
+		return 0;
+	case -EPERM:
+		if (!(file->mode & FILE_MODE_WRITE))
+			return refuse(&t->refusal, EPERM, NULL, "mm/memfd.c: memfd_add_seals: the file is not open for writing");
+		refuse(&t->refusal, EPERM, NULL, "mm/memfd.c: memfd_add_seals: F_SEAL_SEAL forbids more seals");
+		return refusal_seals(&t->refusal, inode);
+	case -EBUSY:
+		refuse(&t->refusal, EBUSY, NULL,
+		       "mm/memfd.c: memfd_wait_for_pins: a shared writable mapping exists (in this or another process)");
+		return refusal_seals(&t->refusal, inode);
+	default:
+		return refuse(&t->refusal, -err, NULL, "mm/memfd.c: memfd_add_seals: unknown seal bits, or not a shmem or hugetlbfs file");
+	}
 }
 
 int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
@@ -72,9 +103,11 @@ int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
 	case F_DUPFD_CLOEXEC_CMD:
 		return files_dupfd(t->files, fd, (int64_t)arg, cmd == F_DUPFD_CLOEXEC_CMD);
 	case F_GET_SEALS_CMD:
+		if (memfd_get_seals(file->inode) < 0)
+			return refuse(&t->refusal, EINVAL, NULL, "mm/memfd.c: memfd_get_seals: not a shmem or hugetlbfs file");
 		return memfd_get_seals(file->inode);
 	case F_ADD_SEALS_CMD:
-		return memfd_add_seals(file->inode, file->mode, arg);
+		return add_seals(t, file, arg);
 	default:
 		return refuse(&t->refusal, EINVAL, NULL, "fs/fcntl.c: a command the model does not know");
 	}
@@ -150,8 +183,12 @@ int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
 	if (file->inode->kind == INODE_SYSCTL)
 		return 0;
 	err = memfd_check_truncate(file->inode, (uint64_t)length);
+	if (err == -EPERM) {
+		refuse(&t->refusal, EPERM, NULL, "mm/shmem.c: shmem_setattr: a seal forbids the size change");
+		return refusal_seals(&t->refusal, file->inode);
+	}
 	if (err)
-		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: a seal forbids the size change");
+		return refuse(&t->refusal, -err, NULL, "fs/hugetlbfs/inode.c: hugetlbfs_setattr: not whole huge pages");
 	file->inode->size = (uint64_t)length;
 	return 0;
 }
@@ -167,8 +204,10 @@ int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
 	if (file->inode->kind == INODE_SYSCTL)
 		return refuse(&t->refusal, EPERM, NULL, "fs/proc/proc_sysctl.c: proc_sys_setattr: the mode of a sysctl is fixed");
 	err = memfd_check_chmod(file->inode, (unsigned)mode & 07777);
-	if (err)
-		return refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: F_SEAL_EXEC forbids changing an exec bit");
+	if (err) {
+		refuse(&t->refusal, -err, NULL, "mm/shmem.c: shmem_setattr: F_SEAL_EXEC forbids changing an exec bit");
+		return refusal_seals(&t->refusal, file->inode);
+	}
 	file->inode->mode = (unsigned)mode & 07777;
 	return 0;
 }
@@ -184,5 +223,8 @@ int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, in
 	err = memfd_fallocate(file->inode, file->mode, mode, off, len);
 	if (err == -ENODEV)
 		return refuse(&t->refusal, ENODEV, NULL, "fs/open.c: vfs_fallocate: not a regular file");
-	return err ? refuse(&t->refusal, -err, NULL, "fs/open.c: vfs_fallocate / mm/shmem.c: shmem_fallocate") : 0;
+	if (!err)
+		return 0;
+	refuse(&t->refusal, -err, NULL, "fs/open.c: vfs_fallocate / mm/shmem.c: shmem_fallocate");
+	return err == -EPERM ? refusal_seals(&t->refusal, file->inode) : err;
 }

@@ -304,8 +304,10 @@ int64_t sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot, uin
 		if (err)
 			return refuse(&t->refusal, -err, NULL, "mm/mmap.c: do_mmap: the file's mapping type and access");
 		err = check_seals(file, &vm);
-		if (err)
-			return refuse(&t->refusal, -err, NULL, "mm/memfd.c: memfd_check_seals_mmap: write-sealed");
+		if (err) {
+			refuse(&t->refusal, -err, NULL, "mm/memfd.c: memfd_check_seals_mmap: write-sealed");
+			return refusal_seals(&t->refusal, file->inode);
+		}
 	} else {
 		err = anon_type(flags, addr, &vm, &pgoff);
 		if (err)

@@ -131,9 +131,12 @@ static int64_t do_mprotect_pkey(struct task *t, uint64_t start, uint64_t len, ui
 		newflags = new_vma_flags(t, vma, prot, pkey);
 		/* The VM_MAY* bits bound what may be granted (checked before
 		 * the seal: EACCES wins over EPERM). */
-		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
-			return refuse(&t->refusal, EACCES, vma,
-				      "mm/mprotect.c: do_mprotect_pkey: access not allowed by VM_MAY*");
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
+			refuse(&t->refusal, EACCES, vma, "mm/mprotect.c: do_mprotect_pkey: access not allowed by VM_MAY*");
+			/* A shared memfd map lost VM_MAYWRITE to a write seal. */
+			return vma->file && vma->file->inode->seals ? refusal_seals(&t->refusal, vma->file->inode)
+								    : -EACCES;
+		}
 		err = fixup(t, vma, from, stop, newflags, &vma);
 		if (err)
 			return err;

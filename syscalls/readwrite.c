@@ -60,8 +60,10 @@ static int64_t write_at(struct task *t, struct file *file, const void *buf, uint
 	if (!is_shmem(inode))
 		return buf ? (int64_t)len : refuse(&t->refusal, EFAULT, NULL, "unreadable buffer");
 	n = memfd_write_len(inode, off, len);
-	if (n < 0)
-		return refuse(&t->refusal, (int)-n, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
+	if (n < 0) {
+		refuse(&t->refusal, (int)-n, NULL, "mm/shmem.c: shmem_write_begin / file_write_checks: sealed");
+		return refusal_seals(&t->refusal, inode);
+	}
 	if (!buf)
 		return refuse(&t->refusal, EFAULT, NULL, "mm/filemap.c: generic_perform_write: unreadable buffer");
 	len = (uint64_t)n;

@@ -142,6 +142,20 @@ TEST(Replay, EditedEbusyDiverges)
 	EXPECT_NE(r.text.find("model  = -1 EBUSY"), std::string::npos) << r.text;
 }
 
+// A write the log says went through a write-sealed memfd: the model's
+// reason names each seal and the line that set it (mm/shmem.c:
+// shmem_write_begin; the seals from line 6's F_ADD_SEALS).
+TEST(Replay, EditedSealedWriteNamesTheSealsAndTheirLine)
+{
+	std::string log = kMemfdLog;
+	log.replace(log.find("= -1 EPERM (Operation not permitted)\nfcntl(3, F_GET_SEALS)"), 36, "= 5");
+	Result r = Replay(log);
+	EXPECT_EQ(r.n[REPLAY_DIVERGE], 1u) << r.text;
+	EXPECT_NE(r.text.find("line 7"), std::string::npos) << r.text;
+	EXPECT_NE(r.text.find("seals F_SEAL_SHRINK (line 6), F_SEAL_GROW (line 6), F_SEAL_WRITE (line 6)"),
+		  std::string::npos) << r.text;
+}
+
 // kernel/fork.c: dup_mmap keeps VM_SEALED: the child (-f with -o's pid
 // column) cannot unmap the sealed page either; an exec drops the seal.
 TEST(Replay, ForkKeepsTheSealExecDropsIt)

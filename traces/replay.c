@@ -118,6 +118,25 @@ void replay_format_result(int64_t ret, bool hex, char *buf, size_t size)
 		snprintf(buf, size, "= -1 (errno %d)", (int)-ret);
 }
 
+/* "; seals F_SEAL_SEAL (line 3), F_SEAL_WRITE (line 9)": which seals the
+ * file had, and the line that set each. */
+static size_t explain_seals(const struct refusal *f, char *buf, size_t size)
+{
+	static const char *const names[] = { "F_SEAL_SEAL", "F_SEAL_SHRINK", "F_SEAL_GROW",
+					     "F_SEAL_WRITE", "F_SEAL_FUTURE_WRITE", "F_SEAL_EXEC" };
+	size_t n = 0;
+	const char *sep = "; seals ";
+
+	for (int k = 0; k < 6 && n < size; k++) {
+		if (!(f->seals & (1u << k)))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, f->seal_step[k] ? "%s%s (line %" PRIu32 ")" : "%s%s",
+				      sep, names[k], f->seal_step[k]);
+		sep = ", ";
+	}
+	return n < size ? n : size;
+}
+
 /* Why the model answered as it did: the refusal's rule, the VMA that
  * refused and the line that last changed it. */
 static void explain_refusal(const struct task *t, int64_t ret, char *buf, size_t size)
@@ -131,6 +150,8 @@ static void explain_refusal(const struct task *t, int64_t ret, char *buf, size_t
 		return;
 	}
 	n = (size_t)snprintf(buf, size, "%s", f->rule ? f->rule : "?");
+	if (f->seals)
+		n += explain_seals(f, buf + n, n < size ? size - n : 0);
 	if (!f->has_vma || n >= size)
 		return;
 	vm_flags_format(f->flags, flags, sizeof(flags));

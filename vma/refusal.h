@@ -29,6 +29,9 @@ struct refusal {
 	 * (a file system path, huge pages): err is a placeholder, and replay
 	 * counts the call as unmodelled rather than comparing it. */
 	bool unmodelled;
+	/* The file's seals when they decided it, with the step that set each. */
+	unsigned seals;
+	uint32_t seal_step[6];
 };
 
 static inline void refusal_clear(struct refusal *r)
@@ -54,6 +57,17 @@ static inline int refuse(struct refusal *r, int err, const struct vma *vma, cons
 		}
 	}
 	return -err;
+}
+
+/* Note the seals of inode in r, after a refusal they decided; returns
+ * r->err negated, so that it can end a refusal: `return refuse_seals(...)`. */
+static inline int refusal_seals(struct refusal *r, const struct inode *inode)
+{
+	if (!r)
+		return 0;
+	r->seals = inode->seals;
+	memcpy(r->seal_step, inode->seal_step, sizeof(r->seal_step));
+	return -r->err;
 }
 
 /* A call the model cannot answer: -err is returned, marked unmodelled. */
