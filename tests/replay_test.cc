@@ -178,6 +178,27 @@ TEST(Replay, ForkKeepsTheSealExecDropsIt)
 	EXPECT_EQ(r.n[REPLAY_SKIPPED], 1u) << r.text;    // exit_group
 }
 
+// A vfork child runs, and is logged, before its parent's vfork returns:
+// its lines wait for the result that names it, then replay in its copy
+// of the parent, where the page is sealed (kernel/fork.c: dup_mmap).
+TEST(Replay, ChildLoggedBeforeItsVforkReturns)
+{
+	Result r = Replay(
+		"100   mmap(0x7f5000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x7f5000000000\n"
+		"100   syscall_0x1ce(0x7f5000000000, 0x1000, 0, 0, 0, 0) = 0\n"
+		"100   vfork( <unfinished ...>\n"
+		"101   munmap(0x7f5000000000, 4096)      = -1 EPERM (Operation not permitted)\n"
+		"101   execve(\"/bin/true\", [\"true\"], 0x7ffe /* 1 var */ <unfinished ...>\n"
+		"100   <... vfork resumed>)              = 101\n"
+		"101   <... execve resumed>)             = 0\n"
+		"101   munmap(0x7f5000000000, 4096)      = 0\n"
+		"100   munmap(0x7f5000000000, 4096)      = -1 EPERM (Operation not permitted)\n");
+	EXPECT_EQ(r.n[REPLAY_DIVERGE], 0u) << r.text;
+	EXPECT_EQ(r.n[REPLAY_AGREE], 6u) << r.text;   // mmap, mseal, vfork, 3 munmaps
+	EXPECT_EQ(r.n[REPLAY_INFERRED], 1u) << r.text; // the exec'd program
+	EXPECT_NE(r.text.find("lines 9,"), std::string::npos) << r.text;
+}
+
 // State from before the log: the loader's mappings. A successful
 // mprotect over addresses the model never saw mapped adopts them
 // (inferred); a later call on them agrees.

@@ -338,7 +338,9 @@ void replay_release_held(struct replay *r, struct task *child, int64_t result, u
 	for (size_t i = 0; i < r->nheld; i++) {
 		const struct trace_event *ev = &r->held[i].ev;
 
-		if (ev->first_line <= first_line || ev->first_line >= line || tasks_find(&r->tasks, ev->pid))
+		const struct task *owner = tasks_find(&r->tasks, ev->pid);
+
+		if (ev->first_line <= first_line || ev->first_line >= line || (owner && owner != child))
 			continue;
 		if (ev->pid == result) {
 			candidate = result;
@@ -409,7 +411,8 @@ static void process(struct replay *r, const struct trace_event *ev)
 		print_maps(r);
 		r->maps_printed = true;
 	}
-	r->lines = ev->line;
+	if (ev->line > r->lines)
+		r->lines = ev->line;
 	switch (ev->kind) {
 	case TRACE_CALL:
 		replay_call(r, ev);
