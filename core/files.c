@@ -185,6 +185,14 @@ int64_t files_close_range(struct files *files, uint64_t first, uint64_t last, ui
 	return 0;
 }
 
+int64_t files_set_cloexec(struct files *files, int64_t fd, bool cloexec)
+{
+	if (!files_lookup(files, fd))
+		return -EBADF;
+	files->slot[fd].cloexec = cloexec;
+	return 0;
+}
+
 void files_close_on_exec(struct files *files)
 {
 	for (size_t fd = 0; fd < files->nslots; fd++)

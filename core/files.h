@@ -46,6 +46,8 @@ void files_put(struct files *files);
 /* The open file at fd, or NULL. */
 struct file *files_lookup(const struct files *files, int64_t fd);
 bool files_cloexec(const struct files *files, int64_t fd);
+/* fcntl(F_SETFD): set fd's close-on-exec bit; -EBADF if it is not open. */
+int64_t files_set_cloexec(struct files *files, int64_t fd, bool cloexec);
 
 /* Install file (taking a new reference) at the lowest free fd >= floor:
  * the fd, or -EMFILE (none free below the limit) / -ENOMEM. */

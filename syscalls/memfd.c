@@ -1,7 +1,8 @@
-/* The memfd and fd-table syscalls: memfd_create, fcntl (seals and
- * F_DUPFD), close, close_range, dup, dup2, dup3, ftruncate, fchmod, fallocate
- * (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c, mm/shmem.c). Reads,
- * writes and lseek are in syscalls/readwrite.c, open in open.c. The rules live in memfd/ and core/files.c; these entries
+/* The memfd and fd-table syscalls: memfd_create, fcntl (seals, F_DUPFD,
+ * F_GETFD, F_SETFD), close, close_range, dup, dup2, dup3, ftruncate,
+ * fchmod, fallocate (mm/memfd.c, fs/fcntl.c, fs/file.c, fs/open.c,
+ * mm/shmem.c). Reads, writes and lseek are in syscalls/readwrite.c, open
+ * in open.c. The rules live in memfd/ and core/files.c; these entries
  * find the file and count what the rules need.
  */
 #include <errno.h>
@@ -12,6 +13,9 @@
 #include "syscalls/sys.h"
 
 #define F_DUPFD_CMD 0
+#define F_GETFD_CMD 1
+#define F_SETFD_CMD 2
+#define FD_CLOEXEC_BIT 1
 #define F_DUPFD_CLOEXEC_CMD 1030
 #define F_ADD_SEALS_CMD 1033
 #define F_GET_SEALS_CMD 1034
@@ -102,6 +106,10 @@ int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
 	case F_DUPFD_CMD:
 	case F_DUPFD_CLOEXEC_CMD:
 		return files_dupfd(t->files, fd, (int64_t)arg, cmd == F_DUPFD_CLOEXEC_CMD);
+	case F_GETFD_CMD:
+		return files_cloexec(t->files, fd) ? FD_CLOEXEC_BIT : 0;
+	case F_SETFD_CMD:
+		return files_set_cloexec(t->files, fd, arg & FD_CLOEXEC_BIT);
 	case F_GET_SEALS_CMD:
 		if (memfd_get_seals(file->inode) < 0)
 			return refuse(&t->refusal, EINVAL, NULL, "mm/memfd.c: memfd_get_seals: not a shmem or hugetlbfs file");

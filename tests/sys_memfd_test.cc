@@ -361,4 +361,27 @@ TEST(SysCloseRange, FlagsCloexecAndUnshare)
 	tasks_destroy(&tasks);
 }
 
+// fcntl(F_GETFD/F_SETFD) (fs/fcntl.c): the close-on-exec bit of one
+// descriptor, which exec obeys (fs/exec.c: begin_new_exec); a dup does
+// not inherit it.
+TEST(SysFcntlFd, GetAndSetCloseOnExec)
+{
+	struct tasks tasks;
+	ASSERT_EQ(tasks_init(&tasks, &profile_linux_6_18), 0);
+	struct task *t = tasks_start(&tasks, 0);
+	int64_t fd = sys_memfd_create(t, "c", MFD_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(sys_fcntl(t, fd, 1, 0), 1);             // F_GETFD: FD_CLOEXEC
+	int64_t copy = sys_dup(t, fd);
+	EXPECT_EQ(sys_fcntl(t, copy, 1, 0), 0);           // a dup is not close-on-exec
+	EXPECT_EQ(sys_fcntl(t, fd, 2, 0), 0);             // F_SETFD 0
+	EXPECT_EQ(sys_fcntl(t, fd, 1, 0), 0);
+	EXPECT_EQ(sys_fcntl(t, copy, 2, 1), 0);           // F_SETFD FD_CLOEXEC
+	EXPECT_EQ(sys_fcntl(t, 99, 2, 1), -EBADF);
+	EXPECT_EQ(sys_execve(t, "/bin/true"), 0);
+	EXPECT_GE(sys_fcntl(t, fd, 1034, 0), 0);          // kept
+	EXPECT_EQ(sys_fcntl(t, copy, 1034, 0), -EBADF);   // closed by exec
+	tasks_destroy(&tasks);
+}
+
 }  // namespace
