@@ -291,6 +291,30 @@ malformed:
 	return -1;
 }
 
+int trace_args_split_at(struct trace_text args, const uint32_t *comma, size_t ncommas,
+			struct trace_args *out)
+{
+	struct trace_text all = trim(args);
+	size_t off = (size_t)(all.s - args.s), i = 0;
+
+	out->n = 0;
+	if (!all.len)
+		return 0;
+	for (size_t k = 0;; k++) {
+		size_t end = k < ncommas ? comma[k] - off : all.len;
+		struct trace_text piece = trim(text_of(all.s + i, end - i));
+
+		if (!piece.len || out->n == TRACE_MAX_ARGS) {
+			out->n = 0;
+			return -1;
+		}
+		out->arg[out->n++] = piece;
+		if (end + 1 >= all.len)
+			return 0;
+		i = end + 1;
+	}
+}
+
 /* The value of t when it is "name=value". */
 static bool named_value(struct trace_text t, const char *name, size_t nlen, struct trace_text *out)
 {
@@ -354,12 +378,23 @@ static bool parse_number(const char *s, size_t len, size_t *i, uint64_t *v)
 	} else if (s[j] == '0' && j + 1 < len && s[j + 1] >= '0' && s[j + 1] <= '7') {
 		base = 8;
 	}
-	for (; j < len; j++) {
+	if (base == 10) {
+		/* the common case, without hex_digit()'s branches */
+		for (; j < len && is_digit(s[j]); j++) {
+			unsigned d = (unsigned)(s[j] - '0');
+
+			if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+				return false;
+			n = n * 10 + d;
+		}
+	}
+	for (; base != 10 && j < len; j++) {
 		int d = hex_digit(s[j]);
 
 		if (d < 0 || (unsigned)d >= base)
 			break;
-		if (n > (UINT64_MAX - (unsigned)d) / base)
+		/* n * base + d > UINT64_MAX (base 16 or 8), without dividing */
+		if (base == 16 ? n >> 60 != 0 : n >> 61 != 0)
 			return false;
 		n = n * base + (unsigned)d;
 	}

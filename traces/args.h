@@ -44,6 +44,12 @@ struct trace_args {
  * ", " (a call cut off) is allowed. */
 int trace_args_split(struct trace_text args, struct trace_args *out);
 
+/* The same as trace_args_split(), given where the top-level ',' of args
+ * are (offsets into args.s, ascending, as the reader records them in a
+ * trace_event): no scan. */
+int trace_args_split_at(struct trace_text args, const uint32_t *comma, size_t ncommas,
+			struct trace_args *out);
+
 /* The argument called `name` ("flags" in "flags=CLONE_VM|SIGCHLD"), its
  * value part in *out; in a struct argument ("{flags=..., exit_signal=SIGCHLD}")
  * too. 0, or -1 when there is none. A struct's own fields only (not those

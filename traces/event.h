@@ -79,6 +79,14 @@ struct trace_event {
 	bool stopped;
 	/* TRACE_KILLED: "(core dumped)" */
 	bool core_dumped;
+
+	/* TRACE_CALL whose arguments lay whole on one line: the reader saw
+	 * where its top-level ',' are (offsets into args, at most 8), so
+	 * trace_args_split_at() (traces/args.h) need not scan them again.
+	 * false: use trace_args_split(). */
+	bool args_split;
+	uint8_t ncommas;
+	uint32_t comma[8];
 };
 
 #ifdef __cplusplus

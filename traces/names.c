@@ -34,11 +34,24 @@ static inline int name_cmp(const char *name, const char *s, size_t len)
 
 int trace_names_find(const struct trace_names *t, const char *name, size_t len, uint64_t *value)
 {
-	size_t lo = 0, hi = t->n;
+	size_t lo = 0, hi = t->n, skip = 0;
 
+	/* The table is sorted, so every name shares the prefix its first and
+	 * last share ("PROT_"): compare that once, then only what follows. */
+	if (t->n) {
+		const char *a = t->names[0].name, *b = t->names[t->n - 1].name;
+
+		while (a[skip] && a[skip] == b[skip])
+			skip++;
+		if (len < skip)
+			return -1;
+		for (size_t i = 0; i < skip; i++)
+			if (name[i] != a[i])
+				return -1;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = name_cmp(t->names[mid].name, name, len);
+		int c = name_cmp(t->names[mid].name + skip, name + skip, len - skip);
 
 		if (!c) {
 			*value = t->names[mid].value;

@@ -89,6 +89,10 @@ struct line {
 	struct trace_text signal;
 	bool stopped, core_dumped;
 	int64_t number;
+	/* a call's arguments found whole: their top-level ',' (trace_event) */
+	bool args_split;
+	uint8_t ncommas;
+	uint32_t comma[8];
 };
 
 enum parsed { PARSED, INCOMPLETE, BAD };
@@ -214,7 +218,8 @@ static bool decimal(struct cur *c, uint64_t *v)
 	for (; p < c->end && is_digit(*p); p++) {
 		unsigned d = (unsigned)(*p - '0');
 
-		if (n > (UINT64_MAX - d) / 10)
+		/* n * 10 + d > UINT64_MAX */
+		if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return false;
 		n = n * 10 + d;
 	}
@@ -275,16 +280,48 @@ static bool seconds(struct cur *c, double *t)
 
 	if (!decimal(c, &whole))
 		return false;
+	/* 10^k, k <= 18: exact, as multiplying by 10 k times gives */
+	static const double pow10[19] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+		1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+	};
+	const char *p;
+	unsigned k;
+
 	*t = (double)whole;
 	if (!eat(c, LIT(".")))
 		return true;
-	for (; c->p < c->end && is_digit(*c->p); c->p++) {
-		if (scale < 1e18) {
-			frac = frac * 10 + (uint64_t)(*c->p - '0');
-			scale *= 10;
-		}
-	}
+	/* the first 18 digits count, the rest are read past */
+	for (p = c->p, k = 0; p < c->end && is_digit(*p); p++, k++)
+		if (k < 18)
+			frac = frac * 10 + (uint64_t)(*p - '0');
+	c->p = p;
+	scale = pow10[k < 18 ? k : 18];
 	*t += (double)frac / scale;
+	return true;
+}
+
+/* Past what seconds() reads, without the value: the text it accepts. */
+static bool seconds_text(struct cur *c)
+{
+	const char *p = c->p;
+	uint64_t whole;
+
+	while (p < c->end && is_digit(*p))
+		p++;
+	if (p == c->p)
+		return false;
+	/* 19 digits never overflow 64 bits; more may: decimal() decides */
+	if (p - c->p > 19) {
+		struct cur t = *c;
+
+		if (!decimal(&t, &whole))
+			return false;
+	}
+	if (p < c->end && *p == '.')
+		for (p++; p < c->end && is_digit(*p); p++)
+			;
+	c->p = p;
 	return true;
 }
 
@@ -294,8 +331,27 @@ static bool seconds(struct cur *c, double *t)
  * tight loop. */
 static const bool special[256] = {
 	['"'] = true, ['('] = true, [')'] = true, ['['] = true, [']'] = true,
-	['{'] = true, ['}'] = true, ['<'] = true, ['/'] = true,
+	['{'] = true, ['}'] = true, ['<'] = true, ['/'] = true, [','] = true,
 };
+
+/* Where find_close() saw the top-level ',' of a call's arguments, for
+ * trace_args_split_at(). ok turns false on anything the argument
+ * decoder's lexer (traces/args.c) might read differently: comments,
+ * annotations holding '\\', '[' or "->", deep nesting, many commas. */
+struct commas {
+	bool ok;
+	uint8_t n;
+	uint32_t at[8];
+};
+
+/* Whether the annotation [p, q) lexes the same way in traces/args.c. */
+static bool plain_annotation(const char *p, const char *q)
+{
+	for (; p < q; p++)
+		if (*p == '\\' || *p == '[' || (*p == '>' && p[-1] == '-'))
+			return false;
+	return true;
+}
 
 /* Past a string's closing quote; NULL when the text ends inside. */
 static const char *skip_string(const char *p, const char *end)
@@ -365,8 +421,9 @@ static const char *mismatch(const char *stack, size_t depth, char close)
 /* The ')' closing arguments that start at c->p with nothing open: the
  * first unmatched one. c->p is left on it. INCOMPLETE when the text
  * ends first. */
-static enum parsed find_close(struct cur *c)
+static inline enum parsed find_close_at(struct cur *c, struct commas *rec)
 {
+	const char *start = c->p;
 	char stack[MAX_DEPTH];
 	size_t depth = 0;
 	const char *p = c->p, *end = c->end, *q;
@@ -380,12 +437,33 @@ static enum parsed find_close(struct cur *c)
 		case '"':
 			q = skip_string(p, end);
 			break;
+		case ',':
+			if (rec && !depth) {
+				if (rec->n == 8 || (size_t)(p - start) > UINT32_MAX)
+					rec->ok = false;
+				else
+					rec->at[rec->n++] = (uint32_t)(p - start);
+			}
+			q = p + 1;
+			break;
 		case '/':
-			q = p + 1 < end && p[1] == '*' ? skip_comment(p, end) : p + 1;
+			if (p + 1 < end && p[1] == '*') {
+				q = skip_comment(p, end);
+				if (rec)
+					rec->ok = false;
+			} else {
+				q = p + 1;
+			}
 			break;
 		case '<':
 			/* "21<<MAP_HUGE_SHIFT" is an operator, any other '<' an annotation */
-			q = p + 1 < end && p[1] == '<' ? p + 2 : skip_annotation(p, end);
+			if (p + 1 < end && p[1] == '<') {
+				q = p + 2;
+			} else {
+				q = skip_annotation(p, end);
+				if (rec && q && !plain_annotation(p, q))
+					rec->ok = false;
+			}
 			break;
 		case '(':
 		case '[':
@@ -395,6 +473,8 @@ static enum parsed find_close(struct cur *c)
 				return want(c, "brackets nested at most 128 deep"), BAD;
 			}
 			stack[depth++] = *p;
+			if (rec && depth >= 32)
+				rec->ok = false;
 			q = p + 1;
 			break;
 		default:        /* ')' ']' '}' */
@@ -415,6 +495,11 @@ static enum parsed find_close(struct cur *c)
 	return want(c, "')' closing the arguments"), INCOMPLETE;
 }
 
+static enum parsed find_close(struct cur *c)
+{
+	return find_close_at(c, NULL);
+}
+
 /* ---- results (section 4) ---- */
 
 /* "(...)" balanced: notes like "(seals F_SEAL_SEAL)", "(in [3], left {...})". */
@@ -432,9 +517,8 @@ static bool skip_group(struct cur *c)
 static bool duration(struct cur *c)
 {
 	struct cur t = *c;
-	double d;
 
-	if (!eat(&t, LIT(" <")) || !seconds(&t, &d) || !eat(&t, LIT(">")) || t.p != t.end)
+	if (!eat(&t, LIT(" <")) || !seconds_text(&t) || !eat(&t, LIT(">")) || t.p != t.end)
 		return false;
 	c->p = t.p;
 	return true;
@@ -573,7 +657,18 @@ static enum parsed call_rest(struct cur *c, struct line *ln, bool resumed)
 		ln->result = TRACE_RESULT_CUT;
 		return PARSED;
 	}
-	st = find_close(c);
+	if (resumed) {
+		st = find_close(c);
+	} else {
+		struct commas rec = { .ok = true };
+
+		st = find_close_at(c, &rec);
+		if (st == PARSED && rec.ok) {
+			ln->args_split = true;
+			ln->ncommas = rec.n;
+			memcpy(ln->comma, rec.at, sizeof(rec.at));
+		}
+	}
 	ln->args = text(args, c->p);
 	if (st != PARSED) {
 		ln->cut = st == INCOMPLETE;
@@ -886,9 +981,11 @@ static bool leader(struct cur *c, struct line *ln)
  * only read (nothing here needs it). */
 static enum parsed parse_line(const char *s, size_t len, struct line *ln, struct cur *c)
 {
-	memset(ln, 0, sizeof(*ln));
-	ln->time = -1;
-	ln->nr = -1;
+	/* all but comma[], which only ln->ncommas entries of count; a copy
+	 * of a constant compiles to vector stores, a memset to "rep stos" */
+	static const struct line blank = { .time = -1, .nr = -1 };
+
+	memcpy(ln, &blank, offsetof(struct line, comma));
 	*c = (struct cur){ s, s + len, NULL, NULL };
 	if (!leader(c, ln))
 		return BAD;
@@ -1182,7 +1279,11 @@ static void track_stderr_form(struct trace_reader *r, const struct line *ln)
 static void event_base(struct trace_reader *r, struct trace_event *ev, const struct line *ln,
 		       int64_t pid)
 {
-	memset(ev, 0, sizeof(*ev));
+	/* all but comma[], which counts only with args_split (zeros copied:
+	 * vector stores, where a memset is "rep stos") */
+	static const struct trace_event zero;
+
+	memcpy(ev, &zero, offsetof(struct trace_event, comma));
 	ev->line = r->lineno;
 	ev->first_line = r->cur_first;
 	ev->file = r->name;
@@ -1282,6 +1383,11 @@ static int on_call(struct trace_reader *r, struct trace_event *ev, const struct 
 	ev->kind = TRACE_CALL;
 	ev->name = ln->name;
 	ev->args = ln->args;
+	if (ln->args_split) {
+		ev->args_split = true;
+		ev->ncommas = ln->ncommas;
+		memcpy(ev->comma, ln->comma, sizeof(ev->comma));
+	}
 	result_fields(ev, ln);
 	r->st.events++;
 	return 1;

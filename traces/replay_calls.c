@@ -662,16 +662,29 @@ static int syscall_nr(const struct trace_event *ev)
 {
 	const char *name = ev->nr >= 0 && ev->nr < 1024 ? trace_syscall_name((int)ev->nr) : NULL;
 
-	if (name && !strncmp(name, ev->name.s, ev->name.len) && !name[ev->name.len])
-		return (int)ev->nr;
+	if (name) {
+		size_t i = 0;
+
+		/* strncmp() and the NUL after, inline: names are short */
+		while (i < ev->name.len && name[i] && name[i] == ev->name.s[i])
+			i++;
+		if (i == ev->name.len && !name[i])
+			return (int)ev->nr;
+	}
 	return trace_syscall_nr(ev->name.s, ev->name.len);
 }
 
 void replay_call(struct replay *r, const struct trace_event *ev)
 {
-	struct call c = { .r = r, .ev = ev };
+	/* zeroed by copying zeros: vector stores, where "= { ... }" is "rep stos" */
+	static const struct call blank;
+	struct call c;
 	int nr = syscall_nr(ev);
 	int v;
+
+	memcpy(&c, &blank, sizeof(c));
+	c.r = r;
+	c.ev = ev;
 
 	r->calls++;
 	c.t = replay_task(r, ev->pid);
@@ -693,7 +706,8 @@ void replay_call(struct replay *r, const struct trace_event *ev)
 		replay_count(r, nr, ev->name, nr < 0 ? REPLAY_UNMODELLED : REPLAY_SKIPPED);
 		return;
 	}
-	if (!judged(nr) || trace_args_split(ev->args, &c.args)) {
+	if (!judged(nr) || (ev->args_split ? trace_args_split_at(ev->args, ev->comma, ev->ncommas, &c.args)
+					   : trace_args_split(ev->args, &c.args))) {
 		if (judged(nr)) {
 			fprintf(stderr, "%s:%" PRIu64 ": %.*s: the arguments do not split\n",
 				ev->file ? ev->file : "-", ev->line, (int)ev->name.len, ev->name.s);

@@ -1035,7 +1035,7 @@ static int check_node(struct check_state *c, const struct store_node *n, unsigne
 int store_check(const struct store *s, char *err, size_t errlen)
 {
 	struct check_state c = { .err = err, .errlen = errlen };
-	uint64_t gap;
+	uint64_t gap = 0;   /* set by check_node; the compiler cannot see it at -O2 */
 
 	if (!s->root) {
 		if (s->count || s->height || s->nodes)
