@@ -323,6 +323,8 @@ static int do_memfd_create(struct call *c)
 }
 
 #define F_DUPFD_CMD 0
+#define F_GETFD_CMD 1
+#define F_SETFD_CMD 2
 #define F_DUPFD_CLOEXEC_CMD 1030
 #define F_ADD_SEALS_CMD 1033
 #define F_GET_SEALS_CMD 1034
@@ -334,11 +336,14 @@ static int do_fcntl(struct call *c)
 	if (num(c, 0, &fd) || flags(c, 1, &trace_names_fcntl_cmd, &cmd))
 		return MALFORMED;
 	if (cmd != F_DUPFD_CMD && cmd != F_DUPFD_CLOEXEC_CMD && cmd != F_ADD_SEALS_CMD &&
-	    cmd != F_GET_SEALS_CMD)
+	    cmd != F_GET_SEALS_CMD && cmd != F_GETFD_CMD && cmd != F_SETFD_CMD)
 		return REPLAY_UNMODELLED;
-	if (c->args.n > 2 && (cmd == F_ADD_SEALS_CMD ? flags(c, 2, &trace_names_seals, &arg) : num(c, 2, &arg)))
+	if (c->args.n > 2 &&
+	    (cmd == F_ADD_SEALS_CMD ? flags(c, 2, &trace_names_seals, &arg)
+	     : cmd == F_SETFD_CMD   ? flags(c, 2, &trace_names_fd_flags, &arg)
+				    : num(c, 2, &arg)))
 		return MALFORMED;
-	c->hex = cmd == F_GET_SEALS_CMD;
+	c->hex = cmd == F_GET_SEALS_CMD || cmd == F_GETFD_CMD;
 	fd_file(c, 0, (int64_t)(int32_t)fd);
 	if (cmd == F_DUPFD_CMD || cmd == F_DUPFD_CLOEXEC_CMD)
 		adopt_fds_below(c, arg, c->kernel);
