@@ -241,6 +241,12 @@ int cli_replay(int argc, char **argv)
 		}
 	}
 	rc = open_inputs(argv + i, (size_t)(argc - i), ins) ? 2 : run(ins, (size_t)(argc - i), &r, strict);
+	/* Lines read, over every file (-ff), events or not. */
+	if (!rc) {
+		r.lines = 0;
+		for (size_t k = 0; k < (size_t)(argc - i); k++)
+			r.lines += trace_reader_stats(ins[k].reader).lines;
+	}
 	close_inputs(ins, (size_t)(argc - i));
 	if (rc == 0) {
 		if (json)
