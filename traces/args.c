@@ -483,12 +483,62 @@ static bool parse_term(const char *s, size_t len, size_t *i, const struct trace_
 	return true;
 }
 
+/* Logs repeat the same flag texts ("PROT_READ|PROT_WRITE",
+ * "MAP_PRIVATE|MAP_ANONYMOUS") line after line: the last few decoded
+ * texts are remembered, by table, with their value. Only texts that
+ * decoded are kept, so a hit is the same answer the full decode gives. */
+#define FLAG_MEMO_SLOTS 64
+#define FLAG_MEMO_TEXT 48
+
+struct flag_memo {
+	const struct trace_names *table;
+	uint8_t len;
+	char text[FLAG_MEMO_TEXT];
+	uint64_t value;
+};
+
+static struct flag_memo flag_memo[FLAG_MEMO_SLOTS];
+
+static struct flag_memo *memo_slot(const struct trace_names *table, struct trace_text t)
+{
+	size_t h = (size_t)(uintptr_t)table >> 4;
+
+	h = h * 31 + t.len;
+	h = h * 31 + (unsigned char)t.s[0];
+	h = h * 31 + (unsigned char)t.s[t.len - 1];
+	h = h * 31 + (unsigned char)t.s[t.len / 2];
+	return &flag_memo[h % FLAG_MEMO_SLOTS];
+}
+
+static int decode_flags(struct trace_text t, const struct trace_names *table, uint64_t *v);
+
 int trace_arg_flags(struct trace_text t, const struct trace_names *table, uint64_t *v)
+{
+	struct flag_memo *m;
+
+	t = strip_name(trim(t));
+	if (!t.len || t.len > FLAG_MEMO_TEXT)
+		return decode_flags(t, table, v);
+	m = memo_slot(table, t);
+	if (m->table == table && m->len == t.len && !memcmp(m->text, t.s, t.len)) {
+		*v = m->value;
+		return 0;
+	}
+	if (decode_flags(t, table, v))
+		return -1;
+	m->table = table;
+	m->len = (uint8_t)t.len;
+	memcpy(m->text, t.s, t.len);
+	m->value = *v;
+	return 0;
+}
+
+/* The decode itself, of a trimmed text without its name= prefix. */
+static int decode_flags(struct trace_text t, const struct trace_names *table, uint64_t *v)
 {
 	size_t i = 0, terms = 0;
 	uint64_t all = 0;
 
-	t = strip_name(trim(t));
 	for (;;) {
 		uint64_t one;
 
