@@ -54,6 +54,16 @@ struct inode {
 	unsigned write_openers;
 };
 
+/* Permission bits that make a file executable. */
+#define INODE_EXEC_BITS 0111u
+
+/* shmem: a memfd, or the object behind a shared anonymous mapping. Only
+ * these take seals and keep a size the model tracks. */
+static inline bool inode_is_shmem(const struct inode *inode)
+{
+	return inode->kind == INODE_MEMFD || inode->kind == INODE_SHMEM_ANON;
+}
+
 /* A terminal or a pipe: a stream without file positions (lseek, pread
  * and pwrite are ESPIPE), no mmap method, not a regular file. */
 static inline bool inode_is_stream(const struct inode *inode)

@@ -41,6 +41,20 @@ struct files *files_copy(const struct files *from)
 	return files;
 }
 
+int files_unshare(struct files **files)
+{
+	struct files *copy;
+
+	if ((*files)->refs == 1)
+		return 0;
+	copy = files_copy(*files);
+	if (!copy)
+		return -ENOMEM;
+	files_put(*files);
+	*files = copy;
+	return 0;
+}
+
 void files_get(struct files *files)
 {
 	files->refs++;

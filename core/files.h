@@ -41,6 +41,9 @@ struct files *files_new(unsigned max_fds);
 /* fork without CLONE_FILES: a copy sharing the open files. */
 struct files *files_copy(const struct files *files);
 void files_get(struct files *files);
+/* Give the holder of *files a table of its own if it shares one
+ * (unshare(CLONE_FILES), exec, CLOSE_RANGE_UNSHARE): 0 or -ENOMEM. */
+int files_unshare(struct files **files);
 void files_put(struct files *files);
 
 /* The open file at fd, or NULL. */

@@ -322,14 +322,8 @@ int64_t task_unshare(struct task *t, uint64_t flags)
 		if (t->pidns->level >= PIDNS_MAX_LEVEL)
 			return -ENOSPC;
 	}
-	if ((flags & CLONE_FILES_FLAG) && t->files->refs > 1) {
-		struct files *copy = files_copy(t->files);
-
-		if (!copy)
-			return -ENOMEM;
-		files_put(t->files);
-		t->files = copy;
-	}
+	if ((flags & CLONE_FILES_FLAG) && files_unshare(&t->files))
+		return -ENOMEM;
 	if (flags & CLONE_NEWPID_FLAG) {
 		struct pidns *ns = pidns_new_child(t->pidns);
 
@@ -365,15 +359,9 @@ int64_t task_exec(struct task *t)
 
 	if (!mm)
 		return -ENOMEM;
-	if (t->files->refs > 1) {
-		struct files *copy = files_copy(t->files);
-
-		if (!copy) {
-			mm_put(mm);
-			return -ENOMEM;
-		}
-		files_put(t->files);
-		t->files = copy;
+	if (files_unshare(&t->files)) {
+		mm_put(mm);
+		return -ENOMEM;
 	}
 	mm->max_map_count = t->mm->max_map_count;
 	mm_put(t->mm);

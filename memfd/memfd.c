@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EXEC_BITS 0111u
 
 /* mm/memfd.c: sanitize_flags and check_sysctl_memfd_noexec: the flags
  * after vm.memfd_noexec had its say, or -errno. */
@@ -92,14 +91,9 @@ int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags,
 	return 0;
 }
 
-static bool is_shmem(const struct inode *inode)
-{
-	return inode->kind == INODE_MEMFD || inode->kind == INODE_SHMEM_ANON;
-}
-
 int memfd_get_seals(const struct inode *inode)
 {
-	return is_shmem(inode) ? (int)inode->seals : -EINVAL;
+	return inode_is_shmem(inode) ? (int)inode->seals : -EINVAL;
 }
 
 int memfd_add_seals(struct inode *inode, unsigned file_mode, uint64_t seals)
@@ -110,12 +104,12 @@ int memfd_add_seals(struct inode *inode, unsigned file_mode, uint64_t seals)
 		return -EPERM;
 	if (seals & ~(uint64_t)F_SEAL_ALL)
 		return -EINVAL;
-	if (!is_shmem(inode))
+	if (!inode_is_shmem(inode))
 		return -EINVAL;
 	if (inode->seals & F_SEAL_SEAL)
 		return -EPERM;
 	/* Sealing exec on an executable file seals writes too. */
-	if ((seals & F_SEAL_EXEC) && (inode->mode & EXEC_BITS))
+	if ((seals & F_SEAL_EXEC) && (inode->mode & INODE_EXEC_BITS))
 		seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
 	if ((seals & F_SEAL_WRITE) && !(inode->seals & F_SEAL_WRITE) && inode->shared_maywrite_maps)
 		return -EBUSY;
@@ -125,7 +119,7 @@ int memfd_add_seals(struct inode *inode, unsigned file_mode, uint64_t seals)
 
 int memfd_check_chmod(const struct inode *inode, unsigned mode)
 {
-	if ((inode->seals & F_SEAL_EXEC) && ((mode ^ inode->mode) & EXEC_BITS))
+	if ((inode->seals & F_SEAL_EXEC) && ((mode ^ inode->mode) & INODE_EXEC_BITS))
 		return -EPERM;
 	return 0;
 }
@@ -182,7 +176,7 @@ int memfd_fallocate(struct inode *inode, unsigned file_mode, uint64_t mode, int6
 		return -ESPIPE;
 	if (inode->kind == INODE_CHARDEV)
 		return -ENODEV;
-	if (!is_shmem(inode))
+	if (!inode_is_shmem(inode))
 		return -EOPNOTSUPP;
 	/* shmem allocates and punches holes, nothing else. */
 	if (mode & ~(uint64_t)(FALLOC_KEEP_SIZE | FALLOC_PUNCH_HOLE))

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/files.h"
 #include "core/task.h"
 
 #include "syscalls/uapi.h"
@@ -37,6 +38,12 @@ bool mm_range_has_sealed(struct task *t, uint64_t start, uint64_t end);
  * use shmem's allocator. Returns the address or -errno. */
 int64_t mm_get_unmapped_area(struct task *t, uint64_t addr, uint64_t len, uint64_t pgoff,
 			     uint64_t flags, bool file_backed);
+
+/* The file open at fd in t's table, or NULL. */
+static inline struct file *task_file(const struct task *t, int64_t fd)
+{
+	return t->files ? files_lookup(t->files, fd) : NULL;
+}
 
 /* The open file behind a /proc/self/fd/N, /proc/thread-self/fd/N,
  * /proc/PID/fd/N or /dev/fd/N path (syscalls/open.c); NULL with

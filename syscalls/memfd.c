@@ -32,11 +32,6 @@ static bool is_regular(const struct inode *inode)
 	return !inode_is_stream(inode);
 }
 
-static struct file *fd_file(struct task *t, int64_t fd)
-{
-	return t->files ? files_lookup(t->files, fd) : NULL;
-}
-
 int64_t sys_memfd_create(struct task *t, const char *name, uint64_t flags)
 {
 	struct inode *inode;
@@ -97,7 +92,7 @@ static int64_t add_seals(struct task *t, struct file *file, uint64_t seals)
 
 int64_t sys_fcntl(struct task *t, int64_t fd, uint64_t cmd, uint64_t arg)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 
 	refusal_clear(&t->refusal);
 	if (!file)
@@ -155,14 +150,8 @@ int64_t sys_close_range(struct task *t, uint64_t first, uint64_t last, uint64_t 
 		return -EBADF;
 	if ((flags & ~(uint64_t)(CLOSE_RANGE_UNSHARE_BIT | CLOSE_RANGE_CLOEXEC_BIT)) || first > last)
 		return refuse(&t->refusal, EINVAL, NULL, "fs/file.c: close_range: unknown flags or first > last");
-	if ((flags & CLOSE_RANGE_UNSHARE_BIT) && t->files->refs > 1) {
-		struct files *copy = files_copy(t->files);
-
-		if (!copy)
-			return -ENOMEM;
-		files_put(t->files);
-		t->files = copy;
-	}
+	if ((flags & CLOSE_RANGE_UNSHARE_BIT) && files_unshare(&t->files))
+		return -ENOMEM;
 	return files_close_range(t->files, first, last, flags);
 }
 
@@ -170,7 +159,7 @@ int64_t sys_close_range(struct task *t, uint64_t first, uint64_t last, uint64_t 
  * then the seals (mm/shmem.c: shmem_setattr). */
 int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int err;
 
 	refusal_clear(&t->refusal);
@@ -203,7 +192,7 @@ int64_t sys_ftruncate(struct task *t, int64_t fd, int64_t length)
 
 int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int err;
 
 	refusal_clear(&t->refusal);
@@ -222,7 +211,7 @@ int64_t sys_fchmod(struct task *t, int64_t fd, uint64_t mode)
 
 int64_t sys_fallocate(struct task *t, int64_t fd, uint64_t mode, int64_t off, int64_t len)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int err;
 
 	refusal_clear(&t->refusal);

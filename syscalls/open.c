@@ -130,7 +130,7 @@ static int64_t reopen(struct task *t, struct inode *inode, uint64_t flags)
 	/* fs/namei.c: handle_truncate, even for O_RDONLY, through the seals
 	 * (mm/shmem.c: shmem_setattr). */
 	if ((flags & O_TRUNC_BIT) && !(flags & O_PATH_BIT) &&
-	    (inode->kind == INODE_MEMFD || inode->kind == INODE_SHMEM_ANON)) {
+	    inode_is_shmem(inode)) {
 		err = memfd_check_truncate(inode, 0);
 		if (err)
 			return refuse(&t->refusal, -err, NULL, "fs/namei.c: handle_truncate / mm/shmem.c: shmem_setattr: F_SEAL_SHRINK");

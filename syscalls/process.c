@@ -22,7 +22,6 @@
 #define SIGCHLD_NR 17
 #define AT_SYMLINK_NOFOLLOW_FLAG 0x100
 #define AT_EMPTY_PATH_FLAG 0x1000
-#define EXEC_BITS 0111
 /* include/uapi/asm-generic/signal.h: _NSIG, the highest valid signal. */
 #define NSIG_MAX 64
 /* The 32 legacy clone flags (kernel/fork.c: CLONE_LEGACY_FLAGS). */
@@ -122,7 +121,7 @@ static int64_t check_exec_file(struct task *t, const struct file *file)
 
 	if (inode_is_stream(inode))
 		return refuse(&t->refusal, EACCES, NULL, "fs/exec.c: do_open_execat: not a regular file");
-	if (inode->kind == INODE_SYSCTL || !(inode->mode & EXEC_BITS))
+	if (inode->kind == INODE_SYSCTL || !(inode->mode & INODE_EXEC_BITS))
 		return refuse(&t->refusal, EACCES, NULL,
 			      "fs/namei.c: generic_permission: no exec bit (MFD_NOEXEC_SEAL, vm.memfd_noexec or chmod)");
 	/* fs/exec.c: exe_file_deny_write_access: not while a descriptor

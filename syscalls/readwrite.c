@@ -18,16 +18,6 @@
 #include "syscalls/sys.h"
 #include "sysctl/pidns.h"
 
-static struct file *fd_file(struct task *t, int64_t fd)
-{
-	return t->files ? files_lookup(t->files, fd) : NULL;
-}
-
-static bool is_shmem(const struct inode *inode)
-{
-	return inode->kind == INODE_MEMFD || inode->kind == INODE_SHMEM_ANON;
-}
-
 /* The pid namespace whose vm.memfd_noexec a task reads and writes. */
 static struct pidns *sysctl_ns(struct task *t)
 {
@@ -57,7 +47,7 @@ static int64_t write_at(struct task *t, struct file *file, const void *buf, uint
 						  : "kernel/pid_sysctl.h: pid_mfd_noexec_dointvec_minmax: not an int in [parent's value, 2]");
 		return n;
 	}
-	if (!is_shmem(inode))
+	if (!inode_is_shmem(inode))
 		return buf ? (int64_t)len : refuse(&t->refusal, EFAULT, NULL, "unreadable buffer");
 	n = memfd_write_len(inode, off, len);
 	if (n < 0) {
@@ -83,7 +73,7 @@ static int64_t no_write_method(struct task *t)
  * has offsets at all, then vfs_write's access checks. */
 int64_t sys_pwrite64(struct task *t, int64_t fd, const void *buf, uint64_t len, int64_t off)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 
 	refusal_clear(&t->refusal);
 	if (off < 0)
@@ -102,7 +92,7 @@ int64_t sys_pwrite64(struct task *t, int64_t fd, const void *buf, uint64_t len, 
 /* write(2) at the file position, which moves on by what was written. */
 int64_t sys_write(struct task *t, int64_t fd, const void *buf, uint64_t len)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int64_t n;
 
 	refusal_clear(&t->refusal);
@@ -134,14 +124,14 @@ static int64_t read_at(struct task *t, struct file *file, char *buf, uint64_t le
 			buf[i] = text[i];
 		return (int64_t)n;
 	}
-	if (!is_shmem(inode) || off >= inode->size)
+	if (!inode_is_shmem(inode) || off >= inode->size)
 		return 0;
 	return (int64_t)(inode->size - off < len ? inode->size - off : len);
 }
 
 int64_t sys_read(struct task *t, int64_t fd, char *buf, uint64_t len)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int64_t n;
 
 	refusal_clear(&t->refusal);
@@ -155,7 +145,7 @@ int64_t sys_read(struct task *t, int64_t fd, char *buf, uint64_t len)
 
 int64_t sys_pread64(struct task *t, int64_t fd, char *buf, uint64_t len, int64_t off)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 
 	refusal_clear(&t->refusal);
 	if (off < 0)
@@ -174,7 +164,7 @@ int64_t sys_pread64(struct task *t, int64_t fd, char *buf, uint64_t len, int64_t
  * seek. */
 int64_t sys_lseek(struct task *t, int64_t fd, int64_t off, uint64_t whence)
 {
-	struct file *file = fd_file(t, fd);
+	struct file *file = task_file(t, fd);
 	int64_t base;
 
 	refusal_clear(&t->refusal);

@@ -175,9 +175,7 @@ static void adopt_fds_below(struct call *c, uint64_t floor, int64_t fd)
 
 static bool model_knows_bytes(const struct file *file)
 {
-	enum inode_kind k = file->inode->kind;
-
-	return k == INODE_MEMFD || k == INODE_SHMEM_ANON || k == INODE_SYSCTL;
+	return inode_is_shmem(file->inode) || file->inode->kind == INODE_SYSCTL;
 }
 
 /* ---- the calls ---------------------------------------------------------- */

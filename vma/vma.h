@@ -122,7 +122,7 @@ static inline uint64_t vma_object_end(const struct vma *vma)
 	const struct inode *inode = vma->file ? vma->file->inode : NULL;
 	uint64_t object_pages;
 
-	if (!inode || (inode->kind != INODE_SHMEM_ANON && inode->kind != INODE_MEMFD))
+	if (!inode || !inode_is_shmem(inode))
 		return UINT64_MAX;
 	object_pages = pages(page_align(inode->size));
 	if (object_pages <= vma->pgoff)
