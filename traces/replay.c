@@ -50,25 +50,26 @@ void replay_destroy(struct replay *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static struct replay_syscall *syscall_counts(struct replay *r, struct trace_text name)
+struct replay_syscall *replay_syscall_row(struct replay_syscall **rows, size_t *n, size_t *cap,
+					 struct trace_text name)
 {
-	size_t len = name.len < sizeof(r->syscalls[0].name) - 1 ? name.len : sizeof(r->syscalls[0].name) - 1;
+	size_t len = name.len < sizeof((*rows)->name) - 1 ? name.len : sizeof((*rows)->name) - 1;
 
-	for (size_t i = 0; i < r->nsyscalls; i++)
-		if (!strncmp(r->syscalls[i].name, name.s, len) && !r->syscalls[i].name[len])
-			return &r->syscalls[i];
-	if (r->nsyscalls == r->syscalls_cap) {
-		size_t cap = r->syscalls_cap ? 2 * r->syscalls_cap : 32;
-		struct replay_syscall *grown = realloc(r->syscalls, cap * sizeof(*grown));
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp((*rows)[i].name, name.s, len) && !(*rows)[i].name[len])
+			return &(*rows)[i];
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? 2 * *cap : 32;
+		struct replay_syscall *grown = realloc(*rows, grown_cap * sizeof(*grown));
 
 		if (!grown)
 			return NULL;
-		r->syscalls = grown;
-		r->syscalls_cap = cap;
+		*rows = grown;
+		*cap = grown_cap;
 	}
-	memset(&r->syscalls[r->nsyscalls], 0, sizeof(r->syscalls[0]));
-	memcpy(r->syscalls[r->nsyscalls].name, name.s, len);
-	return &r->syscalls[r->nsyscalls++];
+	memset(&(*rows)[*n], 0, sizeof(**rows));
+	memcpy((*rows)[*n].name, name.s, len);
+	return &(*rows)[(*n)++];
 }
 
 void replay_count(struct replay *r, int nr, struct trace_text name, enum replay_verdict v)
@@ -84,7 +85,7 @@ void replay_count(struct replay *r, int nr, struct trace_text name, enum replay_
 		/* One row per syscall: 6.1's syscall_0x1ce is mseal. */
 		if (canonical)
 			name = (struct trace_text){ canonical, strlen(canonical) };
-		s = syscall_counts(r, name);
+		s = replay_syscall_row(&r->syscalls, &r->nsyscalls, &r->syscalls_cap, name);
 		if (s && nr >= 0 && nr < REPLAY_NR_SLOTS)
 			r->row_of_nr[nr] = (uint32_t)(s - r->syscalls) + 1;
 	}

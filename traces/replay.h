@@ -142,6 +142,11 @@ void replay_report_text(const struct replay *r, FILE *out);
 /* The same as one JSON object (keys documented in docs/replay.md). */
 void replay_report_json(const struct replay *r, FILE *out);
 
+/* The row of syscall `name` in a growable table (added, zeroed, when it
+ * is new); NULL when out of memory. */
+struct replay_syscall *replay_syscall_row(struct replay_syscall **rows, size_t *n, size_t *cap,
+					 struct trace_text name);
+
 /* Pieces mmsim report shares: the by-syscall table, a JSON string. */
 void replay_print_syscalls(const struct replay_syscall *rows, size_t n, FILE *out);
 void replay_json_string(FILE *out, const char *s);

@@ -114,6 +114,23 @@ static void adopt_range(struct call *c, uint64_t start, uint64_t len, uint64_t p
 	}
 }
 
+/* Put a new open file of inode (access mode) at exactly fd, replacing
+ * whatever the model had there: the kernel's numbering wins. The file at
+ * fd, or NULL when out of memory. */
+static struct file *install_at(struct call *c, struct inode *inode, unsigned mode, bool cloexec,
+			       int64_t fd)
+{
+	struct file *file = file_open(inode, mode);
+
+	if (!file)
+		return NULL;
+	if (files_lookup(c->t->files, fd))
+		files_close(c->t->files, fd);
+	files_install(c->t->files, file, cloexec, (uint64_t)fd);
+	file_put(file);
+	return files_lookup(c->t->files, fd);
+}
+
 /* The file at fd, adopting one when the kernel used it successfully and
  * the model never saw it open. */
 static struct file *fd_file(struct call *c, size_t argi, int64_t fd)
@@ -133,19 +150,14 @@ static struct file *fd_file(struct call *c, size_t argi, int64_t fd)
 	if (deleted && strlen(path) + 11 < sizeof(path))
 		strcat(path, " (deleted)");
 	inode = inode_new(strncmp(path, "/memfd:", 7) ? INODE_REGULAR : INODE_MEMFD, 0, 0, 0, path);
-	file = inode ? file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE) : NULL;
-	inode_put(inode);
-	if (!file)
+	if (!inode)
 		return NULL;
 	if (inode->kind == INODE_MEMFD)
 		inode->mode = 0777;
-	if (files_install(c->t->files, file, false, (uint64_t)fd) != fd) {
-		file_put(file);
-		return NULL;
-	}
-	file_put(file);
-	c->adopted = true;
-	return files_lookup(c->t->files, fd);
+	file = install_at(c, inode, FILE_MODE_READ | FILE_MODE_WRITE, false, fd);
+	inode_put(inode);
+	c->adopted = file != NULL;
+	return file;
 }
 
 /* A new descriptor is the lowest free one from floor: when the kernel
@@ -158,16 +170,11 @@ static void adopt_fds_below(struct call *c, uint64_t floor, int64_t fd)
 	if (fd < 0 || !c->t->files)
 		return;
 	for (int64_t k = (int64_t)floor; k < fd; k++) {
-		struct file *file;
-
 		if (files_lookup(c->t->files, k))
 			continue;
 		if (!inode && !(inode = inode_new(INODE_REGULAR, 0, 0, 0, "(inherited)")))
 			return;
-		file = file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE);
-		if (file)
-			files_install(c->t->files, file, false, (uint64_t)k);
-		file_put(file);
+		install_at(c, inode, FILE_MODE_READ | FILE_MODE_WRITE, false, k);
 		c->adopted = true;
 	}
 	inode_put(inode);
@@ -438,6 +445,7 @@ static int do_open(struct call *c, int nr)
 	bool is_null;
 	uint64_t dirfd = (uint64_t)AT_FDCWD_VALUE, fl;
 	size_t p = nr == X_OPENAT ? 1 : 0;
+	struct inode *inode;
 	int64_t ret;
 
 	if ((nr == X_OPENAT && num(c, 0, &dirfd)) || str(c, p, path, sizeof(path), &len, &is_null) ||
@@ -449,18 +457,10 @@ static int do_open(struct call *c, int nr)
 		return replay_judge(c, ret);
 	if (c->kernel < 0)
 		return REPLAY_UNMODELLED;
-	{
-		struct inode *inode = inode_new(INODE_REGULAR, 0, 0, 0, path);
-		struct file *file = inode ? file_open(inode, FILE_MODE_READ | FILE_MODE_WRITE) : NULL;
-		struct file *stale = files_lookup(c->t->files, c->kernel);
-
-		inode_put(inode);
-		if (stale)
-			files_close(c->t->files, c->kernel);
-		if (file)
-			files_install(c->t->files, file, fl & O_CLOEXEC_BIT, (uint64_t)c->kernel);
-		file_put(file);
-	}
+	inode = inode_new(INODE_REGULAR, 0, 0, 0, path);
+	if (inode)
+		install_at(c, inode, FILE_MODE_READ | FILE_MODE_WRITE, fl & O_CLOEXEC_BIT, c->kernel);
+	inode_put(inode);
 	return REPLAY_INFERRED;
 }
 
@@ -575,15 +575,8 @@ static int do_pipe(struct call *c, int nr)
 		return REPLAY_UNMODELLED;
 	adopt_fds_below(c, 0, (int64_t)(fd[0] < fd[1] ? fd[0] : fd[1]));
 	inode = inode_new(INODE_PIPE, 0, 13, 0, "pipe:");
-	for (int end = 0; inode && end < 2; end++) {
-		struct file *file = file_open(inode, end ? FILE_MODE_WRITE : FILE_MODE_READ);
-
-		if (files_lookup(c->t->files, (int64_t)fd[end]))
-			files_close(c->t->files, (int64_t)fd[end]);
-		if (file)
-			files_install(c->t->files, file, fl & O_CLOEXEC_BIT, fd[end]);
-		file_put(file);
-	}
+	for (int end = 0; inode && end < 2; end++)
+		install_at(c, inode, end ? FILE_MODE_WRITE : FILE_MODE_READ, fl & O_CLOEXEC_BIT, (int64_t)fd[end]);
 	inode_put(inode);
 	return REPLAY_INFERRED;
 }

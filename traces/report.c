@@ -192,21 +192,8 @@ static int counts_member(struct cursor *c, const char *key, void *arg)
 
 static struct replay_syscall *syscall_row(struct report *rep, const char *name)
 {
-	for (size_t i = 0; i < rep->nsyscalls; i++)
-		if (!strcmp(rep->syscalls[i].name, name))
-			return &rep->syscalls[i];
-	if (rep->nsyscalls == rep->syscalls_cap) {
-		size_t cap = rep->syscalls_cap ? 2 * rep->syscalls_cap : 32;
-		struct replay_syscall *grown = realloc(rep->syscalls, cap * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		rep->syscalls = grown;
-		rep->syscalls_cap = cap;
-	}
-	memset(&rep->syscalls[rep->nsyscalls], 0, sizeof(rep->syscalls[0]));
-	snprintf(rep->syscalls[rep->nsyscalls].name, sizeof(rep->syscalls[0].name), "%s", name);
-	return &rep->syscalls[rep->nsyscalls++];
+	return replay_syscall_row(&rep->syscalls, &rep->nsyscalls, &rep->syscalls_cap,
+				  (struct trace_text){ name, strlen(name) });
 }
 
 static int by_syscall_member(struct cursor *c, const char *key, void *arg)
