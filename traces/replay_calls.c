@@ -224,8 +224,9 @@ static int do_munmap(struct call *c)
 	return replay_judge(c, sys_munmap(c->t, addr, len));
 }
 
-static int do_mprotect(struct call *c, bool with_pkey)
+static int do_mprotect(struct call *c)
 {
+	bool with_pkey = c->nr == X_PKEY_MPROTECT;
 	uint64_t addr, len, prot, pkey = 0;
 
 	if (num(c, 0, &addr) || num(c, 1, &len) || flags(c, 2, &trace_names_prot, &prot) ||
@@ -355,8 +356,9 @@ static int do_fcntl(struct call *c)
 	return replay_judge(c, sys_fcntl(c->t, (int64_t)(int32_t)fd, cmd, arg));
 }
 
-static int do_fd1(struct call *c, int nr)
+static int do_fd1(struct call *c)
 {
+	int nr = c->nr;
 	uint64_t fd, b = 0, fl = 0;
 
 	if (num(c, 0, &fd) || (nr != X_DUP && nr != X_CLOSE && num(c, 1, &b)) ||
@@ -384,8 +386,9 @@ static int do_close_range(struct call *c)
 
 /* ftruncate, fchmod, fallocate: judged on files whose state the model
  * holds; other files' sizes and modes are outside it. */
-static int do_file_op(struct call *c, int nr)
+static int do_file_op(struct call *c)
 {
+	int nr = c->nr;
 	uint64_t fd, a1, a2 = 0, a3 = 0;
 	struct file *file;
 
@@ -403,8 +406,9 @@ static int do_file_op(struct call *c, int nr)
 }
 
 /* read, pread64, write, pwrite64, lseek on memfds and the sysctl. */
-static int do_rw(struct call *c, int nr)
+static int do_rw(struct call *c)
 {
+	int nr = c->nr;
 	static char buf[4096];
 	uint64_t fd, len = 0, off = 0, whence = 0;
 	size_t slen = 0;
@@ -438,8 +442,9 @@ static int do_rw(struct call *c, int nr)
 /* open/openat: /proc/self/fd/N and the sysctl are the model's; another
  * path that opened becomes a file at the kernel's number (inferred), one
  * that did not is outside the model. */
-static int do_open(struct call *c, int nr)
+static int do_open(struct call *c)
 {
+	int nr = c->nr;
 	char path[1024];
 	size_t len;
 	bool is_null;
@@ -469,8 +474,9 @@ static bool fd_path(const char *path)
 	return !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/fd/", 8);
 }
 
-static int do_exec(struct call *c, int nr)
+static int do_exec(struct call *c)
 {
+	int nr = c->nr;
 	char path[1024];
 	size_t len;
 	bool is_null;
@@ -523,8 +529,9 @@ static int judge_clone(struct call *c, int64_t ret)
 	return replay_judge(c, ret);
 }
 
-static int do_clone(struct call *c, int nr)
+static int do_clone(struct call *c)
 {
+	int nr = c->nr;
 	struct trace_text text;
 	uint64_t fl = 0, sig = 0;
 	int64_t pid;
@@ -556,8 +563,9 @@ static int do_clone(struct call *c, int nr)
 
 /* pipe/pipe2: the two ends, read-only and write-only, at the numbers the
  * kernel gave (the array argument is what it wrote back). */
-static int do_pipe(struct call *c, int nr)
+static int do_pipe(struct call *c)
 {
+	int nr = c->nr;
 	struct trace_args ends;
 	struct trace_text inner;
 	uint64_t fd[2], fl = 0;
@@ -590,32 +598,25 @@ static int do_unshare(struct call *c)
 	return replay_judge(c, sys_unshare(c->t, fl));
 }
 
-static int dispatch(struct call *c, int nr)
+/* The calls the replay judges, by syscall number; the others are
+ * unmodelled, and their arguments are never read. */
+static int (*const handler[])(struct call *c) = {
+	[X_MMAP] = do_mmap, [X_MUNMAP] = do_munmap, [X_MPROTECT] = do_mprotect,
+	[X_PKEY_MPROTECT] = do_mprotect, [X_MADVISE] = do_madvise, [X_MSEAL] = do_mseal,
+	[X_MREMAP] = do_mremap, [X_BRK] = do_brk, [X_PKEY_ALLOC] = do_pkey_alloc,
+	[X_PKEY_FREE] = do_pkey_free, [X_MEMFD_CREATE] = do_memfd_create, [X_FCNTL] = do_fcntl,
+	[X_CLOSE] = do_fd1, [X_DUP] = do_fd1, [X_DUP2] = do_fd1, [X_DUP3] = do_fd1,
+	[X_CLOSE_RANGE] = do_close_range, [X_FTRUNCATE] = do_file_op, [X_FCHMOD] = do_file_op,
+	[X_FALLOCATE] = do_file_op, [X_READ] = do_rw, [X_WRITE] = do_rw, [X_PREAD64] = do_rw,
+	[X_PWRITE64] = do_rw, [X_LSEEK] = do_rw, [X_OPEN] = do_open, [X_OPENAT] = do_open,
+	[X_EXECVE] = do_exec, [X_EXECVEAT] = do_exec, [X_FORK] = do_clone, [X_VFORK] = do_clone,
+	[X_CLONE] = do_clone, [X_CLONE3] = do_clone, [X_UNSHARE] = do_unshare, [X_PIPE] = do_pipe,
+	[X_PIPE2] = do_pipe,
+};
+
+static bool judged(int nr)
 {
-	switch (nr) {
-	case X_MMAP: return do_mmap(c);
-	case X_MUNMAP: return do_munmap(c);
-	case X_MPROTECT: return do_mprotect(c, false);
-	case X_PKEY_MPROTECT: return do_mprotect(c, true);
-	case X_MADVISE: return do_madvise(c);
-	case X_MSEAL: return do_mseal(c);
-	case X_MREMAP: return do_mremap(c);
-	case X_BRK: return do_brk(c);
-	case X_PKEY_ALLOC: return do_pkey_alloc(c);
-	case X_PKEY_FREE: return do_pkey_free(c);
-	case X_MEMFD_CREATE: return do_memfd_create(c);
-	case X_FCNTL: return do_fcntl(c);
-	case X_CLOSE: case X_DUP: case X_DUP2: case X_DUP3: return do_fd1(c, nr);
-	case X_CLOSE_RANGE: return do_close_range(c);
-	case X_FTRUNCATE: case X_FCHMOD: case X_FALLOCATE: return do_file_op(c, nr);
-	case X_READ: case X_WRITE: case X_PREAD64: case X_PWRITE64: case X_LSEEK: return do_rw(c, nr);
-	case X_OPEN: case X_OPENAT: return do_open(c, nr);
-	case X_EXECVE: case X_EXECVEAT: return do_exec(c, nr);
-	case X_FORK: case X_VFORK: case X_CLONE: case X_CLONE3: return do_clone(c, nr);
-	case X_UNSHARE: return do_unshare(c);
-	case X_PIPE: case X_PIPE2: return do_pipe(c, nr);
-	default: return REPLAY_UNMODELLED;
-	}
+	return nr >= 0 && (size_t)nr < sizeof(handler) / sizeof(handler[0]) && handler[nr];
 }
 
 /* The kernel's answer as the syscall entries return it, or false when
@@ -634,23 +635,6 @@ static bool kernel_result(const struct trace_event *ev, int64_t *ret)
 	}
 }
 
-/* Whether dispatch() judges calls of nr (the others are unmodelled, and
- * their arguments need not be read). */
-static bool judged(int nr)
-{
-	switch (nr) {
-	case X_MMAP: case X_MUNMAP: case X_MPROTECT: case X_PKEY_MPROTECT: case X_MADVISE:
-	case X_MSEAL: case X_MREMAP: case X_BRK: case X_PKEY_ALLOC: case X_PKEY_FREE:
-	case X_MEMFD_CREATE: case X_FCNTL: case X_CLOSE: case X_DUP: case X_DUP2: case X_DUP3:
-	case X_CLOSE_RANGE: case X_FTRUNCATE: case X_FCHMOD: case X_FALLOCATE: case X_READ:
-	case X_WRITE: case X_PREAD64: case X_PWRITE64: case X_LSEEK: case X_OPEN: case X_OPENAT:
-	case X_EXECVE: case X_EXECVEAT: case X_FORK: case X_VFORK: case X_CLONE: case X_CLONE3:
-	case X_UNSHARE: case X_PIPE: case X_PIPE2:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /* The syscall's number: -n's column when it names the same call (no
  * lookup), else by name. */
@@ -713,7 +697,8 @@ void replay_call(struct replay *r, const struct trace_event *ev)
 		replay_count(r, nr, ev->name, REPLAY_UNMODELLED);
 		return;
 	}
-	v = dispatch(&c, nr);
+	c.nr = nr;
+	v = handler[nr](&c);
 	if (v == MALFORMED) {
 		r->malformed++;
 		return;

@@ -11,6 +11,7 @@ struct call {
 	struct replay *r;
 	struct task *t;
 	const struct trace_event *ev;
+	int nr;              /* the syscall's number */
 	struct trace_args args;
 	int64_t kernel;      /* what the kernel returned: a value, or -errno */
 	bool hex;            /* the result prints in hex (addresses) */
