@@ -43,13 +43,27 @@ enum {
 
 /* ---- arguments ---------------------------------------------------------- */
 
+/* At most 80 bytes of t, as strace would print them: other bytes octal,
+ * so that a garbled line does not garble the terminal. */
+static void print_text(FILE *out, struct trace_text t)
+{
+	for (size_t k = 0; k < t.len && k < 80; k++) {
+		unsigned char ch = (unsigned char)t.s[k];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			fputc(ch, out);
+		else
+			fprintf(out, "\\%o", ch);
+	}
+}
+
 static int malformed(struct call *c, size_t i, const char *what)
 {
-	const struct trace_text *a = i < c->args.n ? &c->args.arg[i] : NULL;
-
-	fprintf(stderr, "%s:%" PRIu64 ": %.*s: argument %zu is not %s: '%.*s'\n",
-		c->ev->file ? c->ev->file : "-", c->ev->line, (int)c->ev->name.len, c->ev->name.s, i + 1,
-		what, a ? (int)(a->len < 80 ? a->len : 80) : 0, a ? a->s : "");
+	fprintf(stderr, "%s:%" PRIu64 ": %.*s: argument %zu is not %s: '", c->ev->file ? c->ev->file : "-",
+		c->ev->line, (int)c->ev->name.len, c->ev->name.s, i + 1, what);
+	if (i < c->args.n)
+		print_text(stderr, c->args.arg[i]);
+	fputs("'\n", stderr);
 	return MALFORMED;
 }
 
