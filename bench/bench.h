@@ -96,9 +96,10 @@ void bench_measure(struct bench_ctx *ctx, const char *impl_name, batch_fn fn, vo
 void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *impl_names,
 			const batch_fn *fns, void *const *args);
 
-/* Report a one-shot timing: `ops` operations took best_ns at best (the
- * bench repeats and keeps the fastest); shown as ns per operation. */
-void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t ops, uint64_t best_ns);
+/* Report a whole-run timing: `ops` operations took best_ns at best over
+ * `reps` runs (min, median and p99 are all that best); ns per operation. */
+void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t ops, uint64_t best_ns,
+		       unsigned reps);
 
 /* Report a memory figure: bytes of structure and bytes of VMAs, for
  * ctx->n VMAs; shown as bytes per VMA. `struct_bytes_usable`, if not 0

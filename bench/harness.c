@@ -145,7 +145,8 @@ void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *
 	free(iters);
 }
 
-void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t ops, uint64_t best_ns)
+void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t ops, uint64_t best_ns,
+		       unsigned reps)
 {
 	double per_op = ops ? (double)best_ns / (double)ops : 0;
 	struct result res = {
@@ -153,7 +154,7 @@ void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t op
 		.impl = impl_name,
 		.n = ctx->n,
 		.kind = RESULT_TIME,
-		.reps = 1,
+		.reps = reps,
 		.batch = (size_t)ops,
 		.ns_min = per_op,
 		.ns_median = per_op,

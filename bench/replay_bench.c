@@ -189,8 +189,8 @@ static void run(struct bench_ctx *ctx)
 			best_awk = awk;
 	}
 	fclose(f);
-	bench_report_rate(ctx, "mmsim", lines, best_mmsim);
-	bench_report_rate(ctx, "awk", lines, best_awk);
+	bench_report_rate(ctx, "mmsim", lines, best_mmsim, reps);
+	bench_report_rate(ctx, "awk", lines, best_awk, reps);
 }
 
 const struct bench_def bench_def_replay_lines = {
