@@ -148,6 +148,7 @@ static uint64_t replay_once(FILE *f, struct replay *r)
 	if (replay_init(r, &o))
 		bench_die("replay_lines: out of memory");
 	reader = trace_reader_new(f, "bench");
+	trace_reader_decode_times(reader, false);      /* as mmsim replay reads one log */
 	while ((got = trace_reader_next(reader, &ev)) != 0)
 		if (got > 0)
 			replay_event(r, &ev);

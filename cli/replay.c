@@ -134,6 +134,8 @@ static int open_inputs(char **paths, size_t n, struct input *ins)
 			fprintf(stderr, "mmsim replay: out of memory\n");
 			return -1;
 		}
+		/* times only order the events of several logs (-ff files) */
+		trace_reader_decode_times(ins[i].reader, n > 1);
 	}
 	return 0;
 }

@@ -45,7 +45,8 @@ std::string Str(trace_text t)
 	return t.s ? std::string(t.s, t.len) : std::string();
 }
 
-std::vector<Item> ReadFile(FILE *f, const char *name, struct trace_reader_stats *st = nullptr)
+std::vector<Item> ReadFile(FILE *f, const char *name, struct trace_reader_stats *st = nullptr,
+			   bool decode_times = true)
 {
 	std::vector<Item> out;
 	trace_reader *r = trace_reader_new(f, name);
@@ -54,6 +55,7 @@ std::vector<Item> ReadFile(FILE *f, const char *name, struct trace_reader_stats 
 	EXPECT_NE(r, nullptr);
 	if (!r)
 		return out;
+	trace_reader_decode_times(r, decode_times);
 	// Far more answers than lines would mean a loop that never ends.
 	for (int guard = 0; guard < 10000000; guard++) {
 		it = Item();
@@ -77,14 +79,14 @@ std::vector<Item> ReadFile(FILE *f, const char *name, struct trace_reader_stats 
 }
 
 std::vector<Item> Read(const std::string &text, struct trace_reader_stats *st = nullptr,
-		       const char *name = "t.trace")
+		       const char *name = "t.trace", bool decode_times = true)
 {
 	FILE *f = text.empty() ? tmpfile() : fmemopen(const_cast<char *>(text.data()), text.size(), "r");
 
 	EXPECT_NE(f, nullptr);
 	if (!f)
 		return {};
-	std::vector<Item> out = ReadFile(f, name, st);
+	std::vector<Item> out = ReadFile(f, name, st, decode_times);
 	fclose(f);
 	return out;
 }
@@ -217,6 +219,48 @@ TEST(TraceReaderLeader, TimeStamps)
 			EXPECT_NEAR(it.ev.time, c.time, 1e-6) << c.line;
 		}
 	}
+}
+
+// A reader whose times nobody reads (mmsim replay of one log) leaves
+// ev.time at -1 but still takes the stamps apart as text: the same
+// events, and the same messages for stamps that are not stamps.
+TEST(TraceReaderLeader, TimesNotDecodedAreStillChecked)
+{
+	const char *lines[] = {
+		"12948 06:51:09 brk(NULL) = 0x1000",
+		"06:51:09.140048 brk(NULL) = 0x1000",
+		"12948 1795503069.156279 brk(NULL) = 0x1000",
+		"1795503069.285851573 brk(NULL) = 0x1000",
+		"12948      0.000086 brk(NULL) = 0x1000",
+		"12948 06:51:09 (+     0.000089) brk(NULL) = 0x1000",
+		"12948 1795503069.156279 [  12] brk(NULL) = 0x1000 <0.000007>",
+		"123456789012345678901.5 brk(NULL) = 0x1000",     // 21 digits: no time at all
+		"12948 1795503069 brk(NULL) = 0x1000",            // no fraction
+		"12948 06:51: brk(NULL) = 0x1000",
+		"12948 06:51:09.x brk(NULL) = 0x1000",
+		"12948 06:51:09 (+ x) brk(NULL) = 0x1000",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *line = lines[i];
+		std::string in = std::string(line) + "\n";
+		std::vector<Item> on = Read(in), off = Read(in, nullptr, "t.trace", false);
+
+		ASSERT_EQ(on.size(), 1u) << line;
+		ASSERT_EQ(off.size(), 1u) << line;
+		EXPECT_EQ(on[0].rc, i < 7 ? 1 : -1) << line;     // the first seven are stamps
+		EXPECT_EQ(off[0].rc, on[0].rc) << line;
+		EXPECT_EQ(off[0].error, on[0].error) << line;
+		if (on[0].rc < 0)
+			continue;
+		EXPECT_EQ(off[0].name, on[0].name) << line;
+		EXPECT_EQ(off[0].ev.pid, on[0].ev.pid) << line;
+		EXPECT_EQ(off[0].ev.nr, on[0].ev.nr) << line;
+		EXPECT_EQ(off[0].ev.value, on[0].ev.value) << line;
+		EXPECT_EQ(off[0].ev.time, -1) << line;
+	}
+	EXPECT_EQ(Error("12948 06:51: brk(NULL) = 0x1000\n"),
+		  "t.trace:1: expected a time of day HH:MM:SS, found '06:51: brk(NULL) = 0x1000'");
 }
 
 TEST(TraceReaderLeader, SyscallNumberAndInstructionPointer)
@@ -987,6 +1031,51 @@ TEST(TraceReaderMalformed, NulByte)
 	EXPECT_EQ(v[1].error, "t.trace:2: expected text, found a NUL byte at column 11");
 	EXPECT_EQ(v[2].ev.value, 0x2000u);
 	EXPECT_EQ(v[2].ev.line, 3u);
+}
+
+// NUL bytes and colour are looked for once per buffer, not per line:
+// lines holding them, scattered across many 64 KiB reads, are each
+// still found, and the lines between them read as they are.
+TEST(TraceReaderMalformed, NulAndColourAcrossBuffers)
+{
+	std::string in;
+	int nuls = 0, coloured = 0, plain = 0;
+
+	for (int i = 0; i < 10000; i++) {
+		std::string addr = "0x" + std::to_string(0x10000 + i) + "000";
+
+		if (i % 389 == 7) {
+			in += "brk(NU";
+			in += '\0';
+			in += "LL) = 0x1000\n";
+			nuls++;
+		} else if (i % 97 == 3) {
+			in += "\x1b[31mmunmap\x1b[0m(" + addr + ", 4096) = 0\n";
+			coloured++;
+		} else {
+			in += "munmap(" + addr + ", 4096) = 0 <0.000007>\n";
+			plain++;
+		}
+	}
+	ASSERT_GT(in.size(), 4u * 65536);
+	std::vector<Item> v = Read(in);
+	int errors = 0, calls = 0;
+
+	ASSERT_EQ(v.size(), 10000u);
+	for (size_t i = 0; i < v.size(); i++) {
+		if (v[i].rc < 0) {
+			EXPECT_EQ(i % 389, 7u) << v[i].error;
+			EXPECT_NE(v[i].error.find("NUL byte at column 7"), std::string::npos) << v[i].error;
+			errors++;
+			continue;
+		}
+		EXPECT_EQ(v[i].name, "munmap") << i;
+		EXPECT_EQ(v[i].args, "0x" + std::to_string(0x10000 + i) + "000, 4096") << i;
+		EXPECT_EQ(v[i].ev.line, i + 1);
+		calls++;
+	}
+	EXPECT_EQ(errors, nuls);
+	EXPECT_EQ(calls, coloured + plain);
 }
 
 TEST(TraceReaderMalformed, BinaryGarbage)

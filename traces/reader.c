@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "traces/digits.h"
 #include "traces/names.h"
 
 /* Every pid fits: PID_MAX_LIMIT is 2^22 on 64-bit Linux. Larger numbers
@@ -102,6 +103,7 @@ struct cur {
 	const char *p, *end;
 	const char *want;
 	const char *at;
+	bool decode_time;       /* else time stamps are only checked as text */
 };
 
 struct trace_reader {
@@ -110,6 +112,9 @@ struct trace_reader {
 	/* input: buf[start, end) not yet returned; scan: '\n' searched to here */
 	char *buf;
 	size_t cap, start, end, scan;
+	/* the first NUL and ESC at or past the line being taken, or end:
+	 * searched once per buffer, not once per line */
+	size_t next_nul, next_esc;
 	bool eof;
 	uint64_t lineno;
 	/* the logical line being handled */
@@ -143,6 +148,7 @@ struct trace_reader {
 	bool last_entry;
 	int64_t last_entry_pid;
 	bool summary;           /* inside a -c table */
+	bool decode_time;       /* trace_reader_decode_times() */
 	bool read_error;        /* reported */
 	char err[512];
 	struct trace_reader_stats st;
@@ -168,17 +174,6 @@ static bool is_digit(char c)
 static bool is_ident(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
-}
-
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static struct trace_text text(const char *s, const char *e)
@@ -210,12 +205,16 @@ static bool eat(struct cur *c, const char *s, size_t n)
 /* Decimal digits as uint64: false on none or overflow (*c not moved). */
 static bool decimal(struct cur *c, uint64_t *v)
 {
-	const char *p = c->p;
+	const char *p = c->p, *end = trace_skip_digits(c->p, c->end);
+	/* 19 digits stay below 10^19 < 2^64: only a 20th can overflow */
+	const char *safe = end - p > 19 ? p + 19 : end;
 	uint64_t n = 0;
 
-	if (p == c->end || !is_digit(*p))
+	if (p == end)
 		return false;
-	for (; p < c->end && is_digit(*p); p++) {
+	for (; p < safe; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	for (; p < end; p++) {
 		unsigned d = (unsigned)(*p - '0');
 
 		/* n * 10 + d > UINT64_MAX */
@@ -235,9 +234,9 @@ static bool hexadecimal(struct cur *c, uint64_t *v)
 	uint64_t n = 0;
 	int d;
 
-	if (!starts(c->p, c->end, LIT("0x")) || p == c->end || hex_value(*p) < 0)
+	if (!starts(c->p, c->end, LIT("0x")) || p == c->end || trace_hex_digit(*p) < 0)
 		return false;
-	for (; p < c->end && (d = hex_value(*p)) >= 0; p++) {
+	for (; p < c->end && (d = trace_hex_digit(*p)) >= 0; p++) {
 		if (n >> 60)
 			return false;
 		n = n << 4 | (unsigned)d;
@@ -251,23 +250,32 @@ static bool hexadecimal(struct cur *c, uint64_t *v)
  * decimal (two's complement, as the kernel's 64 bits). */
 static bool number(struct cur *c, uint64_t *v)
 {
-	struct cur t = *c;
-	bool neg = eat(&t, LIT("-"));
+	/* a position, not a copy of *c: the parser saves and restores only
+	 * c->p, which keeps the struct out of store-to-load round trips */
+	const char *s = c->p;
+	bool neg = eat(c, LIT("-"));
 
-	if (starts(t.p, t.end, LIT("0x")) ? !hexadecimal(&t, v) : !decimal(&t, v))
+	if (starts(c->p, c->end, LIT("0x")) ? !hexadecimal(c, v) : !decimal(c, v)) {
+		c->p = s;
 		return false;
+	}
 	if (neg)
 		*v = -*v;
-	c->p = t.p;
 	return true;
 }
 
+/* A decimal that fits int64_t (*c not moved when it does not). */
 static bool small_int(struct cur *c, int64_t *v)
 {
+	const char *s = c->p;
 	uint64_t u;
 
-	if (!decimal(c, &u) || u > INT64_MAX)
+	if (!decimal(c, &u))
 		return false;
+	if (u > INT64_MAX) {
+		c->p = s;
+		return false;
+	}
 	*v = (int64_t)u;
 	return true;
 }
@@ -304,11 +312,9 @@ static bool seconds(struct cur *c, double *t)
 /* Past what seconds() reads, without the value: the text it accepts. */
 static bool seconds_text(struct cur *c)
 {
-	const char *p = c->p;
+	const char *p = trace_skip_digits(c->p, c->end);
 	uint64_t whole;
 
-	while (p < c->end && is_digit(*p))
-		p++;
 	if (p == c->p)
 		return false;
 	/* 19 digits never overflow 64 bits; more may: decimal() decides */
@@ -319,8 +325,7 @@ static bool seconds_text(struct cur *c)
 			return false;
 	}
 	if (p < c->end && *p == '.')
-		for (p++; p < c->end && is_digit(*p); p++)
-			;
+		p = trace_skip_digits(p + 1, c->end);
 	c->p = p;
 	return true;
 }
@@ -505,7 +510,7 @@ static enum parsed find_close(struct cur *c)
 /* "(...)" balanced: notes like "(seals F_SEAL_SEAL)", "(in [3], left {...})". */
 static bool skip_group(struct cur *c)
 {
-	struct cur t = { c->p + 1, c->end, NULL, NULL };
+	struct cur t = { c->p + 1, c->end, NULL, NULL, false };
 
 	if (find_close(&t) != PARSED)
 		return false;
@@ -516,12 +521,12 @@ static bool skip_group(struct cur *c)
 /* " <0.000038>": -T, always last. */
 static bool duration(struct cur *c)
 {
-	struct cur t = *c;
+	const char *s = c->p;
 
-	if (!eat(&t, LIT(" <")) || !seconds_text(&t) || !eat(&t, LIT(">")) || t.p != t.end)
-		return false;
-	c->p = t.p;
-	return true;
+	if (eat(c, LIT(" <")) && seconds_text(c) && eat(c, LIT(">")) && c->p == c->end)
+		return true;
+	c->p = s;
+	return false;
 }
 
 /* What may follow a result: notes " (...)" and comments, then -T. */
@@ -568,7 +573,7 @@ static bool errno_part(struct cur *c, struct line *ln)
 	ln->errname = text(s, c->p);
 	ln->err = trace_errno_by_name(s, (size_t)(c->p - s));
 	if (!ln->err && starts(c->p, c->end, LIT(" (Unknown error "))) {
-		struct cur t = { c->p + 16, c->end, NULL, NULL };
+		struct cur t = { c->p + 16, c->end, NULL, NULL, false };
 
 		if (decimal(&t, &n) && n <= 4095)
 			ln->err = (int)n;
@@ -646,12 +651,15 @@ static enum parsed call_rest(struct cur *c, struct line *ln, bool resumed)
 	const char *args = c->p;
 	enum parsed st;
 
-	if (!resumed && ends(c->p, c->end, LIT(" <unfinished ...>"))) {
+	/* both markers end in "...>", a -T duration in a digit and '>' */
+	bool marked = c->end - c->p >= 4 && c->end[-2] == '.';
+
+	if (!resumed && marked && ends(c->p, c->end, LIT(" <unfinished ...>"))) {
 		ln->body = BODY_ENTRY;
 		ln->args = text(c->p, c->end - 17);
 		return PARSED;
 	}
-	if (ends(c->p, c->end, LIT(" <detached ...>"))) {
+	if (marked && ends(c->p, c->end, LIT(" <detached ...>"))) {
 		ln->args = text(c->p, c->end - 15);
 		ln->cut = true;
 		ln->result = TRACE_RESULT_CUT;
@@ -836,25 +844,26 @@ static bool comm(struct cur *c, char after)
 /* "[pid 12948] ", "[pid   123<comm>] ", "12948 ", "123   ", "15304<proc> " */
 static bool pid_column(struct cur *c, struct line *ln)
 {
-	struct cur t = *c;
+	const char *s = c->p;
 
-	if (eat(&t, LIT("[pid "))) {
-		skip_spaces(&t);
-		if (!small_int(&t, &ln->pid) || !comm(&t, ']') || !eat(&t, LIT("] ")))
-			return want(c, "'[pid N] '");
+	if (eat(c, LIT("[pid "))) {
+		skip_spaces(c);
+		if (!small_int(c, &ln->pid) || !comm(c, ']') || !eat(c, LIT("] ")))
+			return c->p = s, want(c, "'[pid N] '");
 		ln->has_pid = ln->bracketed = true;
-	} else if (t.p < t.end && is_digit(*t.p)) {
-		if (!small_int(&t, &ln->pid))
+	} else if (c->p < c->end && is_digit(*c->p)) {
+		if (!small_int(c, &ln->pid))
 			return want(c, "a pid");
-		if (t.p < t.end && (*t.p == ':' || *t.p == '.'))
-			return true;    /* a time stamp, no pid column */
-		if (!comm(&t, ' ') || !eat(&t, LIT(" ")))
-			return want(c, "a pid column");
+		if (c->p < c->end && (*c->p == ':' || *c->p == '.')) {
+			c->p = s;       /* a time stamp, no pid column */
+			return true;
+		}
+		if (!comm(c, ' ') || !eat(c, LIT(" ")))
+			return c->p = s, want(c, "a pid column");
 		ln->has_pid = true;
 	} else {
 		return true;
 	}
-	c->p = t.p;
 	skip_spaces(c);
 	return true;
 }
@@ -880,7 +889,7 @@ static bool is_ip(struct trace_text t)
 	if (t.len != 16 && t.len != 8)
 		return false;
 	for (size_t i = 0; i < t.len; i++)
-		if (hex_value(t.s[i]) < 0 && t.s[i] != '?')
+		if (trace_hex_digit(t.s[i]) < 0 && t.s[i] != '?')
 			return false;
 	return true;
 }
@@ -906,10 +915,20 @@ static bool secontext(struct cur *c)
 {
 	struct trace_text t;
 
+	/* no '[', or -n's "[ 319]": most lines are settled by two bytes */
+	if (c->end - c->p < 2 || c->p[0] != '[' || c->p[1] == ' ')
+		return true;
 	if (bracket(c, &t) && t.len && t.s[0] != ' ' && !is_ip(t) && !is_nr(t) &&
 	    !memchr(t.s, ' ', t.len))
 		c->p += t.len + 3;
 	return true;
+}
+
+/* A time stamp's seconds: decoded into *t, or, when nobody asked for
+ * times, only checked (*t untouched). */
+static bool stamp(struct cur *c, double *t)
+{
+	return c->decode_time ? seconds(c, t) : seconds_text(c);
 }
 
 /* -t "06:51:09[.140048] ", -ttt "1795503069.156279 ", and -r
@@ -918,39 +937,44 @@ static bool secontext(struct cur *c)
  * a delta (-r pads to 6). -r alone sets no time. */
 static bool times(struct cur *c, struct line *ln)
 {
-	struct cur t = *c;
+	const char *at = c->p, *digits;
 	uint64_t h, m;
-	double s;
+	double s = 0;
 	bool date;
 
-	skip_spaces(&t);
-	if (t.p + 2 < t.end && is_digit(t.p[0]) && is_digit(t.p[1]) && t.p[2] == ':') {
-		if (!decimal(&t, &h) || !eat(&t, LIT(":")) || !decimal(&t, &m) || !eat(&t, LIT(":")) ||
-		    !seconds(&t, &s) || !eat(&t, LIT(" ")))
-			return want(c, "a time of day HH:MM:SS");
-		ln->time = (double)(h * 3600 + m * 60) + s;
-	} else if (t.p < t.end && is_digit(*t.p)) {
-		const char *s0 = t.p;
-
-		while (t.p < t.end && is_digit(*t.p))
-			t.p++;
-		if (t.p == t.end || *t.p != '.')
-			return want(c, "a time stamp S.U");
-		date = t.p - s0 >= 9;
-		t.p = s0;
-		if (!seconds(&t, &s) || !eat(&t, LIT(" ")))
-			return want(c, "a time stamp S.U");
-		if (date)
+	skip_spaces(c);
+	if (c->p + 2 < c->end && is_digit(c->p[0]) && is_digit(c->p[1]) && c->p[2] == ':') {
+		if (!decimal(c, &h) || !eat(c, LIT(":")) || !decimal(c, &m) || !eat(c, LIT(":")) ||
+		    !stamp(c, &s) || !eat(c, LIT(" ")))
+			return c->p = at, want(c, "a time of day HH:MM:SS");
+		if (c->decode_time)
+			ln->time = (double)(h * 3600 + m * 60) + s;
+	} else if (c->p < c->end && is_digit(*c->p)) {
+		digits = c->p;
+		c->p = trace_skip_digits(c->p, c->end);
+		if (c->p == c->end || *c->p != '.')
+			return c->p = at, want(c, "a time stamp S.U");
+		date = c->p - digits >= 9;
+		if (c->decode_time || c->p - digits > 19) {
+			c->p = digits;
+			if (!stamp(c, &s))
+				return c->p = at, want(c, "a time stamp S.U");
+		} else {
+			c->p = trace_skip_digits(c->p + 1, c->end);   /* what stamp() would check */
+		}
+		if (!eat(c, LIT(" ")))
+			return c->p = at, want(c, "a time stamp S.U");
+		if (date && c->decode_time)
 			ln->time = s;
 	} else {
+		c->p = at;
 		return true;
 	}
-	if (eat(&t, LIT("(+"))) {
-		skip_spaces(&t);
-		if (!seconds(&t, &s) || !eat(&t, LIT(") ")))
-			return want(c, "a relative time '(+ S.U) '");
+	if (eat(c, LIT("(+"))) {
+		skip_spaces(c);
+		if (!stamp(c, &s) || !eat(c, LIT(") ")))
+			return c->p = at, want(c, "a relative time '(+ S.U) '");
 	}
-	c->p = t.p;
 	return true;
 }
 
@@ -958,14 +982,24 @@ static bool times(struct cur *c, struct line *ln)
 static bool nr_and_ip(struct cur *c, struct line *ln)
 {
 	struct trace_text t;
+	struct cur n = { c->p + 1, c->end, NULL, NULL, false };
 
-	if (bracket(c, &t) && is_nr(t)) {
-		struct cur n = { t.s, t.s + t.len, NULL, NULL };
-
+	/* -n: '[', spaces, digits, "] " (what bracket() and is_nr() accept) */
+	if (c->p < c->end && *c->p == '[') {
 		skip_spaces(&n);
-		if (!small_int(&n, &ln->nr))
-			return want(c, "a syscall number");
-		c->p += t.len + 3;
+		const char *digits = n.p;
+
+		if (small_int(&n, &ln->nr)) {
+			if (n.end - n.p >= 2 && n.p[0] == ']' && n.p[1] == ' ')
+				c->p = n.p + 2;
+			else
+				ln->nr = -1;
+		} else {
+			/* digits too many for a number: still -n's when "] " ends them */
+			n.p = trace_skip_digits(digits, n.end);
+			if (n.p > digits && n.end - n.p >= 2 && n.p[0] == ']' && n.p[1] == ' ')
+				return want(c, "a syscall number");
+		}
 	}
 	if (bracket(c, &t) && is_ip(t))
 		c->p += t.len + 3;
@@ -979,14 +1013,15 @@ static bool leader(struct cur *c, struct line *ln)
 
 /* One logical line (no newline) into *ln. Pure: the reader's state is
  * only read (nothing here needs it). */
-static enum parsed parse_line(const char *s, size_t len, struct line *ln, struct cur *c)
+static enum parsed parse_line(const char *s, size_t len, bool decode_time, struct line *ln,
+			      struct cur *c)
 {
 	/* all but comma[], which only ln->ncommas entries of count; a copy
 	 * of a constant compiles to vector stores, a memset to "rep stos" */
 	static const struct line blank = { .time = -1, .nr = -1 };
 
 	memcpy(ln, &blank, offsetof(struct line, comma));
-	*c = (struct cur){ s, s + len, NULL, NULL };
+	*c = (struct cur){ s, s + len, NULL, NULL, decode_time };
 	if (!leader(c, ln))
 		return BAD;
 	return body(c, ln);
@@ -1543,7 +1578,7 @@ static bool no_event(struct trace_reader *r, const char *s, size_t len)
  * "NULL, 8)                                = 0". */
 static bool continuation(struct trace_reader *r, struct line *ln, struct cur *c)
 {
-	struct cur t = { r->cur, r->cur + r->cur_len, NULL, NULL };
+	struct cur t = { r->cur, r->cur + r->cur_len, NULL, NULL, false };
 
 	if (!r->last_entry || !half_find(r, r->last_entry_pid))
 		return false;
@@ -1592,7 +1627,7 @@ static int dispatch(struct trace_reader *r, struct trace_event *ev)
 		r->st.skipped++;
 		return 0;
 	}
-	st = parse_line(r->cur, r->cur_len, &ln, &c);
+	st = parse_line(r->cur, r->cur_len, r->decode_time, &ln, &c);
 	if (st == BAD && continuation(r, &ln, &c))
 		st = PARSED;
 	if (!r->cur_nl && cut_off(r, &ln, st))
@@ -1624,9 +1659,36 @@ static int dispatch(struct trace_reader *r, struct trace_event *ev)
 
 /* ---- input ---- */
 
+/* Where the next `byte` at or past `from` is in buf, or end when there
+ * is none: *next remembers it, so each byte is searched once. */
+static size_t next_of(struct trace_reader *r, size_t *next, size_t from, char byte)
+{
+	const char *q;
+
+	if (*next < from)
+		*next = from;
+	if (*next < r->end && r->buf[*next] != byte) {
+		q = memchr(r->buf + *next, byte, r->end - *next);
+		*next = q ? (size_t)(q - r->buf) : r->end;
+	}
+	return *next;
+}
+
+/* Whether buf[from, to) holds no NUL and no ESC (colour). */
+static bool plain(struct trace_reader *r, size_t from, size_t to)
+{
+	return next_of(r, &r->next_nul, from, 0) >= to && next_of(r, &r->next_esc, from, '\x1b') >= to;
+}
+
+static size_t moved(size_t at, size_t by)
+{
+	return at > by ? at - by : 0;
+}
+
 /* The next physical line, without its '\n': 1, or 0 at the end. It
- * points into buf and lives until the next call. */
-static int read_physical(struct trace_reader *r, char **line, size_t *len, bool *nl)
+ * points into buf and lives until the next call. *clean: it holds no
+ * NUL and no ESC. */
+static int read_physical(struct trace_reader *r, char **line, size_t *len, bool *nl, bool *clean)
 {
 	for (;;) {
 		char *p = memchr(r->buf + r->scan, '\n', r->end - r->scan);
@@ -1636,6 +1698,7 @@ static int read_physical(struct trace_reader *r, char **line, size_t *len, bool 
 			*line = r->buf + r->start;
 			*len = (size_t)(p - *line);
 			*nl = true;
+			*clean = plain(r, r->start, (size_t)(p - r->buf));
 			r->start = r->scan = (size_t)(p - r->buf) + 1;
 			return 1;
 		}
@@ -1646,6 +1709,7 @@ static int read_physical(struct trace_reader *r, char **line, size_t *len, bool 
 			*line = r->buf + r->start;
 			*len = r->end - r->start;
 			*nl = false;
+			*clean = plain(r, r->start, r->end);
 			r->start = r->scan = r->end;
 			return 1;
 		}
@@ -1653,6 +1717,8 @@ static int read_physical(struct trace_reader *r, char **line, size_t *len, bool 
 			memmove(r->buf, r->buf + r->start, r->end - r->start);
 			r->end -= r->start;
 			r->scan -= r->start;
+			r->next_nul = moved(r->next_nul, r->start);
+			r->next_esc = moved(r->next_esc, r->start);
 			r->start = 0;
 		}
 		if (r->end == r->cap && !reserve(&r->buf, &r->cap, r->cap * 2)) {
@@ -1692,7 +1758,7 @@ static size_t strip_colour(char *s, size_t len)
  * there they may cut a call line in two. */
 static long message_at(const char *s, size_t len)
 {
-	struct cur c = { s, s + len, NULL, NULL };
+	struct cur c = { s, s + len, NULL, NULL, false };
 	const char *p;
 
 	if (ends(s, c.end, LIT(" threads"))) {
@@ -1715,7 +1781,7 @@ static long message_at(const char *s, size_t len)
 
 static void note_announced(struct trace_reader *r, const char *msg, size_t len)
 {
-	struct cur c = { msg + 16, msg + len, NULL, NULL };
+	struct cur c = { msg + 16, msg + len, NULL, NULL, false };
 	int64_t pid;
 
 	if (!small_int(&c, &pid) || !starts(c.p, c.end, LIT(" attached")))
@@ -1733,7 +1799,7 @@ static bool needs_rest(const char *s, size_t len)
 	struct line ln;
 	struct cur c;
 
-	return parse_line(s, len, &ln, &c) == INCOMPLETE;
+	return parse_line(s, len, false, &ln, &c) == INCOMPLETE;
 }
 
 static bool splice_keep(struct trace_reader *r, size_t len)
@@ -1751,7 +1817,7 @@ static bool splice_keep(struct trace_reader *r, size_t len)
 
 /* The physical line in p as (part of) the current logical line. Out of
  * memory, a spliced piece is dropped and the line read alone. */
-static void take_physical(struct trace_reader *r, char *p, size_t len, bool nl)
+static void take_physical(struct trace_reader *r, char *p, size_t len, bool nl, bool clean)
 {
 	r->cur_first = r->lineno;
 	if (r->splice_open && !reserve(&r->splice, &r->splice_cap, r->splice_len + len + 1))
@@ -1763,11 +1829,12 @@ static void take_physical(struct trace_reader *r, char *p, size_t len, bool nl)
 		p = r->splice;
 		len = r->splice_len;
 		r->cur_first = r->splice_line;
+		clean = false;
 	}
 	if (len && p[len - 1] == '\r')
 		len--;
-	r->cur_nul = memchr(p, 0, len) != NULL;
-	if (!r->cur_nul && memchr(p, '\x1b', len))
+	r->cur_nul = !clean && memchr(p, 0, len) != NULL;
+	if (!clean && !r->cur_nul && memchr(p, '\x1b', len))
 		len = strip_colour(p, len);
 	r->cur = p;
 	r->cur_len = len;
@@ -1798,10 +1865,10 @@ static int read_logical(struct trace_reader *r)
 {
 	char *p;
 	size_t len;
-	bool nl;
+	bool nl, clean;
 
 	for (;;) {
-		if (!read_physical(r, &p, &len, &nl)) {
+		if (!read_physical(r, &p, &len, &nl, &clean)) {
 			if (!r->splice_open)
 				return 0;
 			/* the input ended inside a spliced line: it is the last, cut */
@@ -1815,7 +1882,7 @@ static int read_logical(struct trace_reader *r)
 		}
 		r->lineno++;
 		r->st.lines++;
-		take_physical(r, p, len, nl);
+		take_physical(r, p, len, nl, clean);
 		if (unsplice(r))
 			return 1;
 	}
@@ -1838,7 +1905,13 @@ struct trace_reader *trace_reader_new(FILE *in, const char *name)
 		return NULL;
 	}
 	r->ff_pid = trace_ff_pid(r->name);
+	r->decode_time = true;
 	return r;
+}
+
+void trace_reader_decode_times(struct trace_reader *r, bool decode)
+{
+	r->decode_time = decode;
 }
 
 void trace_reader_free(struct trace_reader *r)

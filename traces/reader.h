@@ -61,6 +61,12 @@ struct trace_reader;
 struct trace_reader *trace_reader_new(FILE *in, const char *name);
 void trace_reader_free(struct trace_reader *r);
 
+/* Whether events carry their time stamps as numbers (the default). A
+ * reader whose times nobody reads (a single log replayed alone) turns
+ * it off: stamps are still checked as text, but ev.time stays -1,
+ * which saves converting two numbers a line. */
+void trace_reader_decode_times(struct trace_reader *r, bool decode);
+
 /* The next event: 1 and *ev filled, 0 at the end of the input (after
  * every unfinished half still open has been returned as a call with
  * TRACE_RESULT_CUT, in line order), or -1 for a malformed line: then
