@@ -46,12 +46,19 @@ static uint64_t huge_size(uint64_t flags)
  * (conform: a memfd named "a b\nc" maps as "/memfd:a b\012c (deleted)"). */
 static void memfd_path(char *path, size_t size, const char *name)
 {
-	size_t len = (size_t)snprintf(path, size, "/memfd:");
+	static const char prefix[] = "/memfd:", suffix[] = " (deleted)";
+	size_t len = sizeof(prefix) - 1;
 
-	for (; *name && len + 5 < size; name++)
-		len += (size_t)(*name == '\n' ? snprintf(path + len, size - len, "\\012")
-					      : snprintf(path + len, size - len, "%c", *name));
-	snprintf(path + len, size - len, " (deleted)");
+	memcpy(path, prefix, len);
+	for (; *name && len + 4 + sizeof(suffix) <= size; name++) {
+		if (*name == '\n') {
+			memcpy(path + len, "\\012", 4);
+			len += 4;
+		} else {
+			path[len++] = *name;
+		}
+	}
+	memcpy(path + len, suffix, sizeof(suffix));
 }
 
 int memfd_create_inode(const struct pidns *ns, const char *name, uint64_t flags, uint64_t ino,

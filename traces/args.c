@@ -14,6 +14,7 @@
  * Nothing allocates; the cost is one pass over the text.
  */
 #include "traces/args.h"
+#include "traces/digits.h"
 
 #include <string.h>
 
@@ -53,17 +54,6 @@ static bool ident_char(char c)
 	return ident_start(c) || is_digit(c);
 }
 
-static int hex_digit(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static struct trace_text trim(struct trace_text t)
 {
 	while (t.len && is_space(t.s[0])) {
@@ -79,8 +69,12 @@ static struct trace_text trim(struct trace_text t)
  * an identifier: "NULL" but not "NULLX". */
 static bool has_word(const char *s, size_t len, size_t i, const char *word)
 {
-	size_t n = strlen(word);
+	size_t n;
 
+	/* most texts are numbers: the first byte settles it */
+	if (i >= len || s[i] != word[0])
+		return false;
+	n = strlen(word);
 	if (len - i < n || memcmp(s + i, word, n))
 		return false;
 	return i + n == len || !ident_char(s[i + n]);
@@ -373,13 +367,18 @@ static bool parse_number(const char *s, size_t len, size_t *i, uint64_t *v)
 	if (s[j] == '0' && j + 1 < len && (s[j + 1] == 'x' || s[j + 1] == 'X')) {
 		base = 16;
 		j += 2;
-		if (j >= len || hex_digit(s[j]) < 0)
+		if (j >= len || trace_hex_digit(s[j]) < 0)
 			return false;
 	} else if (s[j] == '0' && j + 1 < len && s[j + 1] >= '0' && s[j + 1] <= '7') {
 		base = 8;
 	}
 	if (base == 10) {
-		/* the common case, without hex_digit()'s branches */
+		/* the common case, without the hex table; 19 digits
+		 * stay below 10^19 < 2^64, so only a 20th needs checking */
+		size_t safe = len - j > 19 ? j + 19 : len;
+
+		for (; j < safe && is_digit(s[j]); j++)
+			n = n * 10 + (unsigned)(s[j] - '0');
 		for (; j < len && is_digit(s[j]); j++) {
 			unsigned d = (unsigned)(s[j] - '0');
 
@@ -388,15 +387,19 @@ static bool parse_number(const char *s, size_t len, size_t *i, uint64_t *v)
 			n = n * 10 + d;
 		}
 	}
-	for (; base != 10 && j < len; j++) {
-		int d = hex_digit(s[j]);
+	for (; base == 16 && j < len; j++) {
+		int d = trace_hex_digit(s[j]);
 
-		if (d < 0 || (unsigned)d >= base)
+		if (d < 0)
 			break;
-		/* n * base + d > UINT64_MAX (base 16 or 8), without dividing */
-		if (base == 16 ? n >> 60 != 0 : n >> 61 != 0)
+		if (n >> 60)            /* n * 16 + d > UINT64_MAX */
 			return false;
-		n = n * base + (unsigned)d;
+		n = n << 4 | (unsigned)d;
+	}
+	for (; base == 8 && j < len && s[j] >= '0' && s[j] <= '7'; j++) {
+		if (n >> 61)            /* n * 8 + d > UINT64_MAX */
+			return false;
+		n = n << 3 | (unsigned)(s[j] - '0');
 	}
 	if (j < len && ident_char(s[j]))
 		return false;
@@ -435,6 +438,14 @@ int trace_arg_int(struct trace_text t, uint64_t *v)
 	size_t i = 0;
 	uint64_t n;
 
+	/* most arguments are a number, bare or with -y's annotation, as
+	 * trace_args_split hands them over (trimmed) */
+	if (t.len && (is_digit(t.s[0]) || t.s[0] == '-') && parse_number(t.s, t.len, &i, &n) &&
+	    (i == t.len || skip_decorations(t.s, t.len, &i))) {
+		*v = n;
+		return 0;
+	}
+	i = 0;
 	t = strip_name(trim(t));
 	if (has_word(t.s, t.len, 0, "NULL")) {
 		n = 0;
@@ -582,8 +593,8 @@ static bool decode_escape(const char *s, size_t len, size_t *i, unsigned char *c
 		}
 	}
 	if (s[j] == 'x') {
-		for (j++; j < len && digits < 2 && hex_digit(s[j]) >= 0; j++, digits++)
-			v = v * 16 + (unsigned)hex_digit(s[j]);
+		for (j++; j < len && digits < 2 && trace_hex_digit(s[j]) >= 0; j++, digits++)
+			v = v * 16 + (unsigned)trace_hex_digit(s[j]);
 	} else {
 		for (; j < len && digits < 3 && s[j] >= '0' && s[j] <= '7'; j++, digits++)
 			v = v * 8 + (unsigned)(s[j] - '0');

@@ -12,8 +12,11 @@
  * the system's and the model's headers.
  */
 #include "traces/names.h"
+#include "traces/digits.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Below, at or above zero as strcmp(name, text[0..len)) would be. Inline
@@ -681,28 +684,66 @@ static const char *const errno_names[] = {
 	[531] = "ENOGRACE",
 };
 
-static const uint16_t errno_by_name[] = {
-	7, 13, 98, 99, 68, 97, 11, 114, 523, 52,
-	9, 77, 521, 74, 53, 56, 57, 527, 59, 16,
-	125, 10, 44, 70, 103, 111, 104, 35, 89, 33,
-	73, 122, 17, 14, 27, 112, 113, 133, 43, 84,
-	115, 4, 22, 5, 529, 106, 21, 120, 528, 127,
-	129, 128, 51, 45, 46, 47, 79, 80, 83, 82,
-	81, 48, 40, 124, 24, 31, 90, 72, 36, 119,
-	100, 102, 101, 23, 55, 105, 50, 61, 19, 2,
-	8, 531, 515, 126, 37, 67, 123, 12, 42, 64,
-	519, 65, 92, 28, 63, 60, 38, 15, 107, 20,
-	39, 118, 131, 88, 524, 522, 25, 76, 6, 518,
-	95, 75, 130, 1, 96, 32, 517, 71, 93, 91,
-	34, 530, 78, 66, 121, 85, 514, 513, 512, 516,
-	132, 30, 526, 108, 94, 29, 3, 69, 116, 86,
-	62, 110, 109, 525, 26, 117, 49, 87, 18, 54,
+/* Names to numbers by hash, for the lookups every error line makes:
+ * a table of 1024 slots (at most half full), filled once from `names`
+ * on first use; linear probing. */
+#define INDEX_SLOTS 1024
+
+struct name_index {
+	pthread_once_t once;
+	uint16_t slot[INDEX_SLOTS];     /* number + 1; 0 is empty */
 };
+
+/* From the length and three bytes (the first is 'E' in every errno):
+ * one multiply, where hashing every byte would cost a chain of them;
+ * the few names alike in those share a probe run. */
+static size_t name_hash(const char *s, size_t len)
+{
+	uint32_t key = (uint32_t)len << 24;
+
+	if (len)
+		key |= (uint32_t)(unsigned char)s[len - 1];
+	if (len > 1)
+		key |= (uint32_t)(unsigned char)s[1] << 16;
+	if (len > 2)
+		key |= (uint32_t)(unsigned char)s[2] << 8;
+	return (size_t)((key * UINT32_C(0x9e3779b1)) >> 22) & (INDEX_SLOTS - 1);
+}
+
+static void index_fill(struct name_index *x, const char *const *names, size_t n)
+{
+	for (size_t nr = 0; nr < n; nr++) {
+		size_t i;
+
+		if (!names[nr])
+			continue;
+		for (i = name_hash(names[nr], strlen(names[nr])); x->slot[i]; i = (i + 1) & (INDEX_SLOTS - 1))
+			;
+		x->slot[i] = (uint16_t)(nr + 1);
+	}
+}
+
+static int index_find(const struct name_index *x, const char *const *names, const char *s, size_t len)
+{
+	for (size_t i = name_hash(s, len); x->slot[i]; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (!name_cmp(names[x->slot[i] - 1], s, len))
+			return x->slot[i] - 1;
+	return -1;
+}
+
+static struct name_index errno_index = { .once = PTHREAD_ONCE_INIT };
+
+static void errno_index_fill(void)
+{
+	index_fill(&errno_index, errno_names, COUNT(errno_names));
+}
 
 int trace_errno_by_name(const char *name, size_t len)
 {
-	int err = find_ordered(errno_names, errno_by_name, COUNT(errno_by_name), name, len);
+	int err;
 
+	pthread_once(&errno_index.once, errno_index_fill);
+	err = index_find(&errno_index, errno_names, name, len);
 	return err < 0 ? 0 : err;
 }
 
@@ -1142,17 +1183,6 @@ static const uint16_t syscall_by_name[] = {
 	1, 20,
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "syscall_0x1ce" (strace's name for a number it has no entry for) or the
  * older "syscall_462": the number, or -1. */
 static int generic_syscall_nr(const char *s, size_t len)
@@ -1169,7 +1199,7 @@ static int generic_syscall_nr(const char *s, size_t len)
 		i += 2;
 	}
 	for (; i < len; i++) {
-		int d = hex_digit(s[i]);
+		int d = trace_hex_digit(s[i]);
 
 		if (d < 0 || (unsigned)d >= base)
 			return -1;
