@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 struct impl;
@@ -60,6 +61,9 @@ struct bench_def {
 	const char *name;
 	const char *help;
 	enum bench_fixture fixture;
+	/* Optional: after the table, whether this bench's targets are met
+	 * (with bench_median() over the results of the run). */
+	void (*targets)(FILE *out);
 	/* A bench is either free-form: */
 	void (*run)(struct bench_ctx *ctx);
 	/* or (FIXTURE_STORE, run NULL) a timed batch that the harness
@@ -76,6 +80,13 @@ struct bench_ctx {
 	const struct bench_opts *opts;
 	const struct bench_def *def;
 	size_t n;
+	/* Set by a bench before it measures: a row label beside N ("hot",
+	 * "span=16"; NULL: none), and how many units one batch iteration is
+	 * (e.g. the VMAs a span walk crosses; 0 means 1), named by unit
+	 * ("VMA"; NULL: "op"). Times are reported per unit. */
+	const char *variant;
+	double per_iter;
+	const char *unit;
 	/* FIXTURE_STORE only: */
 	struct fixture *fx;
 	const struct impl *impl;
@@ -107,6 +118,16 @@ void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t op
  * structure, shown beside. */
 void bench_report_bytes(struct bench_ctx *ctx, const char *impl_name, size_t struct_bytes,
 			size_t struct_bytes_usable, size_t vma_bytes);
+
+/* Run fn(ctx, arg) in a child process and report its results here, as
+ * if measured here: for benches whose state cannot be undone (sealed
+ * mappings in this process stay sealed) or must not leak (10^5 VMAs).
+ * The child's failure (exit status, signal) is fatal. */
+void bench_in_child(struct bench_ctx *ctx, void (*fn)(struct bench_ctx *ctx, void *arg), void *arg);
+
+/* The median (ns per unit, or bytes per VMA) reported for def, impl, n
+ * and variant (NULL: none) in this run; -1 if there is none. */
+double bench_median(const struct bench_def *def, const char *impl, size_t n, const char *variant);
 
 /* Keeps results alive against dead-code elimination. */
 extern volatile uint64_t bench_sink;

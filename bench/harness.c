@@ -1,8 +1,11 @@
 /* Shared timing, stats and output for every bench. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench/harness.h"
 
@@ -13,6 +16,8 @@ static const struct bench_opts *g_opts;
 static FILE *g_json;
 static struct result *g_results;
 static size_t g_nresults, g_capresults;
+/* In a bench_in_child() child: results go down this pipe, not out. */
+static int g_capture_fd = -1;
 
 void bench_die(const char *fmt, ...)
 {
@@ -53,8 +58,20 @@ const char *harness_json_str(const char *s)
 	return buf;
 }
 
+/* The row label and unit a bench set in its context. */
+static void label(struct result *r, const struct bench_ctx *ctx)
+{
+	snprintf(r->variant, sizeof(r->variant), "%s", ctx->variant ? ctx->variant : "");
+	r->unit = ctx->unit ? ctx->unit : "op";
+}
+
 static void add_result(const struct result *r)
 {
+	if (g_capture_fd >= 0) {
+		if (write(g_capture_fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+			bench_die("cannot pass a result to the parent: %s", strerror(errno));
+		return;
+	}
 	if (g_nresults == g_capresults) {
 		g_capresults = g_capresults ? 2 * g_capresults : 64;
 		g_results = realloc(g_results, g_capresults * sizeof(*g_results));
@@ -64,18 +81,20 @@ static void add_result(const struct result *r)
 	g_results[g_nresults++] = *r;
 	if (!g_json)
 		return;
+	fprintf(g_json, "{\"bench\": \"%s\", \"impl\": \"%s\", \"n\": %zu, ", r->def->name, r->impl,
+		r->n);
+	if (r->variant[0])
+		fprintf(g_json, "\"variant\": %s, ", harness_json_str(r->variant));
 	if (r->kind == RESULT_TIME) {
 		fprintf(g_json,
-			"{\"bench\": \"%s\", \"impl\": \"%s\", \"n\": %zu, \"ns_min\": %.3f, "
-			"\"ns_median\": %.3f, \"ns_p99\": %.3f, \"reps\": %u, \"batch\": %zu}\n",
-			r->def->name, r->impl, r->n, r->ns_min, r->ns_median, r->ns_p99, r->reps,
-			r->batch);
+			"\"ns_min\": %.3f, \"ns_median\": %.3f, \"ns_p99\": %.3f, \"reps\": %u, "
+			"\"batch\": %zu, \"unit\": \"%s\"}\n",
+			r->ns_min, r->ns_median, r->ns_p99, r->reps, r->batch, r->unit);
 	} else {
 		fprintf(g_json,
-			"{\"bench\": \"%s\", \"impl\": \"%s\", \"n\": %zu, \"bytes_per_vma\": %.2f, "
-			"\"struct_bytes\": %zu, \"struct_bytes_usable\": %zu, \"vma_bytes\": %zu}\n",
-			r->def->name, r->impl, r->n, r->bytes_per_vma, r->struct_bytes,
-			r->struct_bytes_usable, r->vma_bytes);
+			"\"bytes_per_vma\": %.2f, \"struct_bytes\": %zu, \"struct_bytes_usable\": %zu, "
+			"\"vma_bytes\": %zu}\n",
+			r->bytes_per_vma, r->struct_bytes, r->struct_bytes_usable, r->vma_bytes);
 	}
 	fflush(g_json);
 }
@@ -109,6 +128,7 @@ void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *
 {
 	const struct bench_opts *o = ctx->opts;
 	unsigned reps = o->reps;
+	double per = ctx->per_iter > 0 ? ctx->per_iter : 1;
 	double *samples = calloc((size_t)reps * count, sizeof(*samples));
 	size_t *iters = calloc(count, sizeof(*iters));
 	if (!samples || !iters)
@@ -121,7 +141,7 @@ void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *
 	for (unsigned r = 0; r < reps; r++)
 		for (size_t j = 0; j < count; j++) {
 			size_t k = (r + j) % count;
-			samples[k * reps + r] = (double)fns[k](args[k], iters[k]) / (double)iters[k];
+			samples[k * reps + r] = (double)fns[k](args[k], iters[k]) / ((double)iters[k] * per);
 		}
 
 	for (size_t k = 0; k < count; k++) {
@@ -139,6 +159,7 @@ void bench_measure_many(struct bench_ctx *ctx, size_t count, const char *const *
 			/* nearest rank: the ceil(0.99 * reps)-th smallest */
 			.ns_p99 = s[(99 * (size_t)reps + 99) / 100 - 1],
 		};
+		label(&res, ctx);
 		add_result(&res);
 	}
 	free(samples);
@@ -161,6 +182,7 @@ void bench_report_rate(struct bench_ctx *ctx, const char *impl_name, uint64_t op
 		.ns_p99 = per_op,
 	};
 
+	label(&res, ctx);
 	add_result(&res);
 }
 
@@ -182,6 +204,7 @@ void bench_report_bytes(struct bench_ctx *ctx, const char *impl_name, size_t str
 		.vma_bytes = vma_bytes,
 		.bytes_per_vma = ctx->n ? (double)(struct_bytes + vma_bytes) / (double)ctx->n : 0,
 	};
+	label(&res, ctx);
 	add_result(&res);
 }
 
@@ -190,23 +213,72 @@ static double result_value(const struct result *r)
 	return r->kind == RESULT_TIME ? r->ns_median : r->bytes_per_vma;
 }
 
-static const struct result *find_result(const struct bench_def *def, const char *impl, size_t n)
+static const struct result *find_result(const struct bench_def *def, const char *impl, size_t n,
+				       const char *variant)
 {
 	for (size_t i = 0; i < g_nresults; i++)
-		if (g_results[i].def == def && g_results[i].n == n && !strcmp(g_results[i].impl, impl))
+		if (g_results[i].def == def && g_results[i].n == n && !strcmp(g_results[i].impl, impl) &&
+		    !strcmp(g_results[i].variant, variant ? variant : ""))
 			return &g_results[i];
 	return NULL;
 }
 
+double bench_median(const struct bench_def *def, const char *impl, size_t n, const char *variant)
+{
+	const struct result *r = find_result(def, impl, n, variant);
+
+	return r ? result_value(r) : -1;
+}
+
+void bench_in_child(struct bench_ctx *ctx, void (*fn)(struct bench_ctx *ctx, void *arg), void *arg)
+{
+	int fd[2], status;
+	struct result r;
+	ssize_t got;
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe(fd) != 0)
+		bench_die("%s: pipe: %s", ctx->def->name, strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		bench_die("%s: fork: %s", ctx->def->name, strerror(errno));
+	if (pid == 0) {
+		close(fd[0]);
+		g_capture_fd = fd[1];
+		fn(ctx, arg);
+		fflush(NULL);
+		_exit(0);
+	}
+	close(fd[1]);
+	while ((got = read(fd[0], &r, sizeof(r))) == (ssize_t)sizeof(r))
+		add_result(&r);
+	close(fd[0]);
+	if (got != 0)
+		bench_die("%s: a result from the child was cut short", ctx->def->name);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			bench_die("%s: waitpid: %s", ctx->def->name, strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		bench_die("%s: the child measuring N=%zu failed (%s %d)", ctx->def->name, ctx->n,
+			  WIFEXITED(status) ? "exit status" : "signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+struct row {
+	size_t n;
+	const char *variant;
+};
+
 /* Under a bytes table: the figures with the structure's bytes as the
  * allocator really gives them, for impls whose struct_bytes differ. */
 static void print_usable_note(FILE *out, const struct bench_def *def, const char *const *impls,
-			      size_t nimpl, const size_t *ns, size_t nn)
+			      size_t nimpl, const struct row *rows, size_t nrows)
 {
 	for (size_t k = 0; k < nimpl; k++) {
 		int shown = 0;
-		for (size_t j = 0; j < nn; j++) {
-			const struct result *r = find_result(def, impls[k], ns[j]);
+		for (size_t j = 0; j < nrows; j++) {
+			const struct result *r = find_result(def, impls[k], rows[j].n, rows[j].variant);
 			if (!r || !r->struct_bytes_usable || r->struct_bytes_usable == r->struct_bytes ||
 			    !r->n)
 				continue;
@@ -222,81 +294,101 @@ static void print_usable_note(FILE *out, const struct bench_def *def, const char
 	}
 }
 
-void harness_print_table(FILE *out)
+/* One bench's table: a row per (N, variant) in order of appearance, a
+ * column per impl, then each impl's ratio to mmsim (or to the first). */
+static void print_bench_table(FILE *out, const struct bench_def *def)
 {
-	for (size_t b = 0; b < bench_registry_len; b++) {
-		const struct bench_def *def = bench_registry[b];
-		/* The impls and Ns this bench reported, in order of appearance. */
-		const char *impls[16];
-		size_t nimpl = 0, ns[16], nn = 0;
-		enum result_kind kind = RESULT_TIME;
-		for (size_t i = 0; i < g_nresults; i++) {
-			const struct result *r = &g_results[i];
-			if (r->def != def)
-				continue;
-			kind = r->kind;
-			size_t k;
-			for (k = 0; k < nimpl && strcmp(impls[k], r->impl); k++)
-				;
-			if (k == nimpl && nimpl < 16)
-				impls[nimpl++] = r->impl;
-			for (k = 0; k < nn && ns[k] != r->n; k++)
-				;
-			if (k == nn && nn < 16)
-				ns[nn++] = r->n;
-		}
-		if (!nimpl)
-			continue;
-		/* The reference column: mmsim if present. */
-		size_t ref = 0;
-		for (size_t k = 0; k < nimpl; k++)
-			if (!strcmp(impls[k], "mmsim"))
-				ref = k;
+	const char *impls[16], *unit = "op";
+	struct row rows[64];
+	size_t nimpl = 0, nrows = 0;
+	enum result_kind kind = RESULT_TIME;
+	int vw = 0;
 
-		/* Column widths: values, then ratios "impl/mmsim". */
-		int w[16], rw[16];
-		for (size_t k = 0; k < nimpl; k++) {
-			int l = (int)strlen(impls[k]);
-			w[k] = l > 10 ? l : 10;
-			l += 1 + (int)strlen(impls[ref]);
-			rw[k] = l > 10 ? l : 10;
+	for (size_t i = 0; i < g_nresults; i++) {
+		const struct result *r = &g_results[i];
+		size_t k;
+
+		if (r->def != def)
+			continue;
+		kind = r->kind;
+		unit = r->unit;
+		for (k = 0; k < nimpl && strcmp(impls[k], r->impl); k++)
+			;
+		if (k == nimpl && nimpl < 16)
+			impls[nimpl++] = r->impl;
+		for (k = 0; k < nrows && (rows[k].n != r->n || strcmp(rows[k].variant, r->variant)); k++)
+			;
+		if (k == nrows && nrows < 64) {
+			rows[nrows].n = r->n;
+			rows[nrows++].variant = r->variant;
+			if ((int)strlen(r->variant) > vw)
+				vw = (int)strlen(r->variant);
 		}
-		fprintf(out, "\n%s: %s\n", def->name, def->help);
-		fprintf(out, "%9s", "N");
-		for (size_t k = 0; k < nimpl; k++)
-			fprintf(out, " %*s", w[k], impls[k]);
+	}
+	if (!nimpl)
+		return;
+	/* The reference column: mmsim if present. */
+	size_t ref = 0;
+	for (size_t k = 0; k < nimpl; k++)
+		if (!strcmp(impls[k], "mmsim"))
+			ref = k;
+
+	/* Column widths: values, then ratios "impl/mmsim". */
+	int w[16], rw[16];
+	for (size_t k = 0; k < nimpl; k++) {
+		int l = (int)strlen(impls[k]);
+		w[k] = l > 10 ? l : 10;
+		l += 1 + (int)strlen(impls[ref]);
+		rw[k] = l > 10 ? l : 10;
+	}
+	fprintf(out, "\n%s: %s\n", def->name, def->help);
+	fprintf(out, "%9s", "N");
+	if (vw)
+		fprintf(out, " %-*s", vw, "");
+	for (size_t k = 0; k < nimpl; k++)
+		fprintf(out, " %*s", w[k], impls[k]);
+	for (size_t k = 0; k < nimpl; k++) {
+		if (k == ref)
+			continue;
+		char head[64];
+		snprintf(head, sizeof(head), "%s/%s", impls[k], impls[ref]);
+		fprintf(out, " %*s", rw[k], head);
+	}
+	if (kind == RESULT_TIME)
+		fprintf(out, "   (median ns/%s)\n", unit);
+	else
+		fprintf(out, "   (bytes per VMA)\n");
+	for (size_t j = 0; j < nrows; j++) {
+		fprintf(out, "%9zu", rows[j].n);
+		if (vw)
+			fprintf(out, " %-*s", vw, rows[j].variant);
+		for (size_t k = 0; k < nimpl; k++) {
+			const struct result *r = find_result(def, impls[k], rows[j].n, rows[j].variant);
+			if (r)
+				fprintf(out, " %*.2f", w[k], result_value(r));
+			else
+				fprintf(out, " %*s", w[k], "-");
+		}
+		const struct result *rr = find_result(def, impls[ref], rows[j].n, rows[j].variant);
 		for (size_t k = 0; k < nimpl; k++) {
 			if (k == ref)
 				continue;
-			char head[64];
-			snprintf(head, sizeof(head), "%s/%s", impls[k], impls[ref]);
-			fprintf(out, " %*s", rw[k], head);
+			const struct result *r = find_result(def, impls[k], rows[j].n, rows[j].variant);
+			if (r && rr && result_value(rr) > 0)
+				fprintf(out, " %*.2fx", rw[k] - 1, result_value(r) / result_value(rr));
+			else
+				fprintf(out, " %*s", rw[k], "-");
 		}
-		fprintf(out, "   %s\n", kind == RESULT_TIME ? "(median ns/op)" : "(bytes per VMA)");
-		for (size_t j = 0; j < nn; j++) {
-			fprintf(out, "%9zu", ns[j]);
-			for (size_t k = 0; k < nimpl; k++) {
-				const struct result *r = find_result(def, impls[k], ns[j]);
-				if (r)
-					fprintf(out, " %*.2f", w[k], result_value(r));
-				else
-					fprintf(out, " %*s", w[k], "-");
-			}
-			const struct result *rr = find_result(def, impls[ref], ns[j]);
-			for (size_t k = 0; k < nimpl; k++) {
-				if (k == ref)
-					continue;
-				const struct result *r = find_result(def, impls[k], ns[j]);
-				if (r && rr && result_value(rr) > 0)
-					fprintf(out, " %*.2fx", rw[k] - 1, result_value(r) / result_value(rr));
-				else
-					fprintf(out, " %*s", rw[k], "-");
-			}
-			fputc('\n', out);
-		}
-		if (kind == RESULT_BYTES)
-			print_usable_note(out, def, impls, nimpl, ns, nn);
+		fputc('\n', out);
 	}
+	if (kind == RESULT_BYTES)
+		print_usable_note(out, def, impls, nimpl, rows, nrows);
+}
+
+void harness_print_table(FILE *out)
+{
+	for (size_t b = 0; b < bench_registry_len; b++)
+		print_bench_table(out, bench_registry[b]);
 
 	/* The target: lookup latency at N = 10^5 at most 0.7 x sorted's, and
 	 * below rbtree's at every N. */
@@ -304,7 +396,7 @@ void harness_print_table(FILE *out)
 	for (size_t b = 0; b < bench_registry_len; b++)
 		if (!strcmp(bench_registry[b]->name, "lookup_latency"))
 			lat = bench_registry[b];
-	const struct result *m = lat ? find_result(lat, "mmsim", 100000) : NULL;
+	const struct result *m = lat ? find_result(lat, "mmsim", 100000, NULL) : NULL;
 	int shown = 0;
 	for (size_t i = 0; m && i < g_nresults; i++) {
 		const struct result *s = &g_results[i];
@@ -324,7 +416,7 @@ void harness_print_table(FILE *out)
 		const struct result *r = &g_results[i];
 		if (r->def != lat || strcmp(r->impl, "mmsim"))
 			continue;
-		const struct result *t = find_result(lat, "rbtree", r->n);
+		const struct result *t = find_result(lat, "rbtree", r->n, NULL);
 		if (!t)
 			continue;
 		any = 1;
@@ -336,4 +428,7 @@ void harness_print_table(FILE *out)
 		fprintf(out, " (mmsim/rbtree), %s\n", all ? "met" : "NOT met");
 	else
 		fprintf(out, " not measured in this run\n");
+	for (size_t b = 0; b < bench_registry_len; b++)
+		if (bench_registry[b]->targets)
+			bench_registry[b]->targets(out);
 }

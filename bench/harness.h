@@ -15,8 +15,10 @@ enum result_kind {
 
 struct result {
 	const struct bench_def *def;
-	const char *impl;
+	const char *impl;                    /* a string literal: valid in a forked child too */
 	size_t n;
+	char variant[40];                    /* "" for none */
+	const char *unit;                    /* "op", "VMA", ...: a literal */
 	enum result_kind kind;
 	double ns_min, ns_median, ns_p99;    /* RESULT_TIME */
 	unsigned reps;
