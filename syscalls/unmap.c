@@ -31,13 +31,10 @@ bool mm_range_has_sealed(struct task *t, uint64_t start, uint64_t end)
 	return false;
 }
 
-/* Step 2's test: any sealed VMA from `first` up to end. */
-static struct vma *first_sealed(struct mm *mm, uint64_t from, uint64_t end)
+/* Step 2's test: any sealed VMA from the iterator's VMA v up to end. */
+static struct vma *first_sealed(struct store_iter *it, struct vma *v, uint64_t end)
 {
-	struct store_iter it;
-
-	for (struct vma *v = store_iter_seek(&it, &mm->vmas, from); v && v->start < end;
-	     v = store_iter_next(&it))
+	for (; v && v->start < end; v = store_iter_next(it))
 		if (vma_is_sealed(v))
 			return v;
 	return NULL;
@@ -46,7 +43,9 @@ static struct vma *first_sealed(struct mm *mm, uint64_t from, uint64_t end)
 int mm_unmap(struct task *t, uint64_t start, uint64_t end)
 {
 	struct mm *mm = t->mm;
-	struct vma *vma = store_find(&mm->vmas, start), *lower, *upper, *sealed;
+	struct store_iter it;
+	/* one descent finds the first VMA and walks on from it */
+	struct vma *vma = store_iter_seek(&it, &mm->vmas, start), *lower, *upper, *sealed;
 	int err;
 
 	if (!vma || vma->start >= end)
@@ -64,8 +63,9 @@ int mm_unmap(struct task *t, uint64_t start, uint64_t end)
 		err = vma_split(mm, vma, start, &lower, &upper);
 		if (err)
 			return refuse(&t->refusal, -err, vma, "mm/vma.c: __split_vma");
+		vma = store_iter_seek(&it, &mm->vmas, start);   /* the split changed the tree */
 	}
-	sealed = first_sealed(mm, start, end);
+	sealed = first_sealed(&it, vma, end);
 	if (sealed)
 		return refuse(&t->refusal, EPERM, sealed,
 			      "mm/vma.c: vms_gather_munmap_vmas: a sealed VMA in range");

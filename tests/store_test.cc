@@ -326,6 +326,41 @@ TEST_F(StoreInsert, AscendingBuildsThreeLevels)
 	EXPECT_GE(store_.height, 3u);
 }
 
+// A full node hands entries to its left sibling before it splits: a tree
+// growing at its upper end (ascending inserts) keeps the nodes behind it
+// full, where splitting in halves would leave them half empty. 15 slots
+// a leaf: about N/15 leaves, not N/8.
+TEST_F(StoreInsert, AscendingLeavesTheNodesBehindFull)
+{
+	for (size_t i = 0; i < kBig; i++) {
+		ASSERT_EQ(Insert(shim_vma_tagged(kBase + 2 * i * P, kBase + (2 * i + 1) * P, kRW, 'a')),
+			  0);
+		ASSERT_TRUE(Ok()) << "after VMA " << i;
+	}
+	// 600 VMAs: 40 full leaves, plus internals and slack for the last ones
+	EXPECT_LE(store_.nodes, 40u + 3u + 2u);
+}
+
+// The same growth from splitting one VMA page by page upwards, as
+// MADV_DONTFORK on every other page of one mmap does (image_bytes).
+TEST_F(StoreReplace, SplittingUpwardsLeavesTheNodesBehindFull)
+{
+	struct vma *rest = shim_vma_tagged(kBase, kBase + 2 * kBig * P, kRW, 'r');
+
+	ASSERT_EQ(Insert(rest), 0);
+	for (size_t i = 0; i + 1 < 2 * kBig; i++) {
+		uint64_t s = kBase + i * P;
+		struct vma *page = shim_vma_tagged(s, s + P, i % 2 ? kRO : kRW, 'p');
+		struct vma *after = shim_vma_tagged(s + P, kBase + 2 * kBig * P, kRW, 'r');
+
+		Replace({rest}, {page, after});
+		rest = after;
+		ASSERT_TRUE(Ok()) << "after page " << i;
+	}
+	EXPECT_EQ(store_.count, 2 * kBig);
+	EXPECT_LE(store_.nodes, 2 * 40u + 6u + 2u);
+}
+
 TEST_F(StoreInsert, DescendingBuildsThreeLevels)
 {
 	std::vector<size_t> order;
