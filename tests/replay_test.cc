@@ -199,6 +199,55 @@ TEST(Replay, ChildLoggedBeforeItsVforkReturns)
 	EXPECT_NE(r.text.find("lines 9,"), std::string::npos) << r.text;
 }
 
+// kernel/exit.c: exit_group ends the task at the call; the log's
+// "+++ exited" line for it comes after. Such a line belongs to no task
+// any more but waits for no clone either: nothing stays held (a held line
+// stayed to the end of the log, and every later clone searched them all).
+// The pid is then free again: reused by a later vfork whose child logs
+// before the parent's vfork returns, the child's lines are held as ever.
+TEST(Replay, ExitLinesOfEndedTasksAreNotHeld)
+{
+	std::string log =
+		"100   mmap(0x7f5000000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x7f5000000000\n"
+		"100   syscall_0x1ce(0x7f5000000000, 0x1000, 0, 0, 0, 0) = 0\n";
+	for (int child = 101; child < 141; child++) {
+		std::string c = std::to_string(child);
+
+		log += "100   clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
+		       "child_tidptr=0x7f0) = " + c + "\n";
+		log += c + "   munmap(0x7f5000000000, 4096) = -1 EPERM (Operation not permitted)\n";
+		log += c + "   exit_group(0)                     = ?\n";
+		log += c + "   +++ exited with 0 +++\n";
+	}
+	struct replay r;
+	struct replay_opts o = {};
+	ASSERT_EQ(replay_init(&r, &o), 0);
+	FILE *in = fmemopen(const_cast<char *>(log.data()), log.size(), "r");
+	struct trace_reader *reader = trace_reader_new(in, "test.trace");
+	struct trace_event ev;
+	int got;
+	while ((got = trace_reader_next(reader, &ev)) != 0)
+		if (got > 0)
+			replay_event(&r, &ev);
+	EXPECT_EQ(r.nheld, 0u);
+	replay_finish(&r);
+	EXPECT_EQ(r.n[REPLAY_DIVERGE], 0u);
+	EXPECT_EQ(r.n[REPLAY_AGREE], 2u + 40u * 2u);   // mmap, mseal; each clone and munmap
+	trace_reader_free(reader);
+	fclose(in);
+	replay_destroy(&r);
+
+	// pid 101 again, a vfork child logged first: held, then agrees
+	Result again = Replay(log +
+		"100   vfork( <unfinished ...>\n"
+		"101   munmap(0x7f5000000000, 4096)      = -1 EPERM (Operation not permitted)\n"
+		"100   <... vfork resumed>)              = 101\n"
+		"101   exit_group(0)                     = ?\n"
+		"101   +++ exited with 0 +++\n");
+	EXPECT_EQ(again.n[REPLAY_DIVERGE], 0u) << again.text;
+	EXPECT_EQ(again.n[REPLAY_AGREE], 2u + 40u * 2u + 2u) << again.text;
+}
+
 // State from before the log: the loader's mappings. A successful
 // mprotect over addresses the model never saw mapped adopts them
 // (inferred); a later call on them agrees.

@@ -365,11 +365,38 @@ void replay_release_held(struct replay *r, struct task *child, int64_t result, u
 	release(r, candidate);
 }
 
+void replay_note_exit(struct replay *r, const struct task *t, bool group)
+{
+	for (size_t b = 0; b < r->tasks.nbuckets; b++)
+		for (const struct task *o = r->tasks.bucket[b]; o; o = o->hash_next)
+			if (o == t || (group && o->tgid == t->tgid)) {
+				r->exited[r->exited_next] = o->pid;
+				r->exited_next = (r->exited_next + 1) % (sizeof(r->exited) / sizeof(r->exited[0]));
+			}
+}
+
+/* Whether ev is the "+++ exited" or "+++ killed" line of a task an exit
+ * call removed already (and forget it: the pid may be reused). */
+static bool exit_line_of_gone(struct replay *r, const struct trace_event *ev)
+{
+	if (ev->kind != TRACE_EXITED && ev->kind != TRACE_KILLED)
+		return false;
+	for (size_t i = 0; i < sizeof(r->exited) / sizeof(r->exited[0]); i++)
+		if (r->exited[i] == ev->pid) {
+			r->exited[i] = 0;
+			return true;
+		}
+	return false;
+}
+
 /* Whether ev belongs to a pid no task has yet, while some task exists:
- * then it waits for the clone that made it. */
+ * then it waits for the clone that made it. The exit line of a task that
+ * is already gone waits for nothing (held, it would stay to the end, and
+ * every later clone would search it). */
 static bool must_wait(struct replay *r, const struct trace_event *ev)
 {
-	return ev->pid && r->tasks.count && !r->nawaiting && !tasks_find(&r->tasks, ev->pid);
+	return ev->pid && r->tasks.count && !r->nawaiting && !tasks_find(&r->tasks, ev->pid) &&
+	       !exit_line_of_gone(r, ev);
 }
 
 /* The stderr form: the process whose lines had no pid turns out to be

@@ -108,6 +108,12 @@ struct replay {
 	size_t nawaiting;
 	bool maps_printed;
 
+	/* pids whose exit or exit_group call removed their task: their
+	 * "+++ exited" lines come later and wait for no clone (the latest
+	 * few; 0 where a line came) */
+	int64_t exited[32];
+	unsigned exited_next;
+
 	/* Events of pids not known yet, held until the clone that made them
 	 * returns in its parent (a vfork or posix_spawn child runs, and is
 	 * logged, before its parent's clone result): copies, in order. */

@@ -690,6 +690,7 @@ void replay_call(struct replay *r, const struct trace_event *ev)
 	/* exit and exit_group never return: their effect is all there is. */
 	if (nr == X_EXIT || nr == X_EXIT_GROUP) {
 		replay_count(r, nr, ev->name, REPLAY_SKIPPED);
+		replay_note_exit(r, c.t, nr == X_EXIT_GROUP);
 		if (nr == X_EXIT)
 			sys_exit(c.t);
 		else

@@ -24,6 +24,9 @@ void replay_count(struct replay *r, int nr, struct trace_text name, enum replay_
 enum replay_verdict replay_judge(struct call *c, int64_t model);
 void replay_diverge(struct replay *r, const struct call *c, int64_t model);
 struct task *replay_task(struct replay *r, int64_t pid);
+/* The tasks that exit (exit_group: t's whole thread group) are about to
+ * go: remember their pids for their "+++ exited" lines. */
+void replay_note_exit(struct replay *r, const struct task *t, bool group);
 /* A clone by the line range [first_line, line] returned `result` and the
  * model made `child`: replay the held events of the child it was. */
 void replay_release_held(struct replay *r, struct task *child, int64_t result, uint64_t first_line,
