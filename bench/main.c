@@ -29,19 +29,20 @@
 #define COMPILER "unknown"
 #endif
 
-static const size_t default_ns[] = { 1000, 10000, 100000, 1000000 };
+static const size_t default_ns[] = { 100, 1000, 10000, 100000, 1000000 };
 static const size_t quick_ns[] = { 1000, 10000 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mmsim-bench [options]\n"
-		"Times mmsim's VMA store beside a sorted array and a red-black tree.\n"
+		"Times mmsim's VMA store beside a sorted array and a red-black tree, the\n"
+		"sealing checks beside the live kernel, and trace replay beside awk.\n"
 		"\n"
 		"  --json            one JSON object per line instead of the table\n"
 		"  --quick           N = 1000,10000 and few, short repetitions (a smoke run)\n"
 		"  --filter SUBSTR   only the benches whose name contains SUBSTR\n"
-		"  --n LIST          comma-separated Ns (e.g. 1000,1e5; default 1e3,1e4,1e5,1e6)\n"
+		"  --n LIST          comma-separated Ns (e.g. 1000,1e5; default 1e2,1e3,1e4,1e5,1e6)\n"
 		"  --reps R          timed repetitions per measurement (default 101, quick 11)\n"
 		"  --impl LIST       only these store implementations (comma-separated names:\n"
 		"                    mmsim,sorted,sorted_cmov,rbtree; e.g. for profiling)\n"
@@ -247,7 +248,7 @@ int main(int argc, char **argv)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 	if (!n_given) {
 		const size_t *src = o.quick ? quick_ns : default_ns;
-		o.n_count = o.quick ? 2 : 4;
+		o.n_count = o.quick ? sizeof(quick_ns) / sizeof(quick_ns[0]) : sizeof(default_ns) / sizeof(default_ns[0]);
 		memcpy(o.ns, src, o.n_count * sizeof(*src));
 	}
 	if (!o.reps)

@@ -15,6 +15,7 @@ packages=(
   clang             # second compiler: the sanitizer build; libFuzzer later
   libclang-rt-dev   # clang's ASan/UBSan runtimes
   python3           # small helper scripts in bench/ and tests/
+  python3-matplotlib # bench/plot.py: the benchmark plots (CTest bench-plot)
 )
 
 missing=()
