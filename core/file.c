@@ -1,4 +1,5 @@
 #include "core/file.h"
+#include "core/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +7,11 @@
 struct inode *inode_new(enum inode_kind kind, unsigned dev_major, unsigned dev_minor,
 			uint64_t ino, const char *path)
 {
-	struct inode *inode = calloc(1, sizeof(*inode));
+	struct inode *inode = core_zalloc(1, sizeof(*inode));
 
 	if (!inode)
 		return NULL;
-	inode->path = strdup(path ? path : "");
+	inode->path = core_strdup(path ? path : "");
 	if (!inode->path) {
 		free(inode);
 		return NULL;
@@ -38,7 +39,7 @@ void inode_put(struct inode *inode)
 
 struct file *file_open(struct inode *inode, unsigned mode)
 {
-	struct file *file = calloc(1, sizeof(*file));
+	struct file *file = core_zalloc(1, sizeof(*file));
 
 	if (!file)
 		return NULL;

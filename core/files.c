@@ -1,4 +1,5 @@
 #include "core/files.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 struct files *files_new(unsigned max_fds)
 {
-	struct files *files = calloc(1, sizeof(*files));
+	struct files *files = core_zalloc(1, sizeof(*files));
 
 	if (!files)
 		return NULL;
@@ -26,7 +27,7 @@ struct files *files_copy(const struct files *from)
 	if (!files)
 		return NULL;
 	if (from->nslots) {
-		files->slot = calloc(from->nslots, sizeof(*files->slot));
+		files->slot = core_zalloc(from->nslots, sizeof(*files->slot));
 		if (!files->slot) {
 			free(files);
 			return NULL;
@@ -91,7 +92,7 @@ static int grow(struct files *files, size_t need)
 		n *= 2;
 	if (n <= files->nslots)
 		return 0;
-	slot = realloc(files->slot, n * sizeof(*slot));
+	slot = core_realloc(files->slot, n * sizeof(*slot));
 	if (!slot)
 		return -ENOMEM;
 	memset(slot + files->nslots, 0, (n - files->nslots) * sizeof(*slot));

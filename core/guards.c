@@ -1,4 +1,5 @@
 #include "core/guards.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static int reserve(struct guards *g, size_t need)
 		return 0;
 	while (cap < need)
 		cap *= 2;
-	r = realloc(g->r, cap * sizeof(*r));
+	r = core_realloc(g->r, cap * sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	g->r = r;
@@ -119,9 +120,14 @@ int guards_move(struct guards *g, uint64_t from, uint64_t len, uint64_t to)
 	size_t i = first_after(g, from), n = 0;
 	int err = 0;
 
-	moved = malloc((g->n + 1) * sizeof(*moved));
-	if (!moved)
+	/* Room first for the worst case (two removals splitting a range
+	 * each, then every moved range added), so that nothing below can
+	 * fail half way: a failed move changes nothing. */
+	moved = core_alloc((g->n + 1) * sizeof(*moved));
+	if (!moved || reserve(g, 2 * g->n + 4)) {
+		free(moved);
 		return -ENOMEM;
+	}
 	for (; i < g->n && g->r[i].start < from + len; i++) {
 		uint64_t s = g->r[i].start > from ? g->r[i].start : from;
 		uint64_t e = g->r[i].end < from + len ? g->r[i].end : from + len;

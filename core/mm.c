@@ -1,4 +1,5 @@
 #include "core/mm.h"
+#include "core/alloc.h"
 
 #include "core/errmsg.h"
 
@@ -28,7 +29,7 @@ void mm_destroy(struct mm *mm)
 
 struct mm *mm_new(void)
 {
-	struct mm *mm = malloc(sizeof(*mm));
+	struct mm *mm = core_alloc(sizeof(*mm));
 
 	if (!mm)
 		return NULL;

@@ -1,4 +1,5 @@
 #include "core/tasks.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static size_t bucket_of(const struct tasks *tasks, int64_t pid)
 int tasks_init(struct tasks *tasks, const struct profile *profile)
 {
 	*tasks = (struct tasks){ .profile = profile, .nbuckets = 64, .next_pid = FIRST_PID };
-	tasks->bucket = calloc(tasks->nbuckets, sizeof(*tasks->bucket));
+	tasks->bucket = core_zalloc(tasks->nbuckets, sizeof(*tasks->bucket));
 	tasks->root = pidns_new_root();
 	if (tasks->bucket && tasks->root)
 		return 0;
@@ -46,7 +47,7 @@ struct task *tasks_find(const struct tasks *tasks, int64_t pid)
 static void grow(struct tasks *tasks)
 {
 	size_t old = tasks->nbuckets;
-	struct task **was = tasks->bucket, **now = calloc(2 * old, sizeof(*now));
+	struct task **was = tasks->bucket, **now = core_zalloc(2 * old, sizeof(*now));
 
 	if (!now)
 		return;
@@ -142,7 +143,7 @@ struct task *tasks_start(struct tasks *tasks, int64_t pid)
 	pid = pick_pid(tasks, pid);
 	if (pid < 0)
 		return NULL;
-	t = calloc(1, sizeof(*t));
+	t = core_zalloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->tasks = tasks;
@@ -250,7 +251,7 @@ int64_t task_clone(struct task *parent, uint64_t flags, int64_t child_pid, struc
 	pid = pick_pid(tasks, child_pid);
 	if (pid < 0)
 		return pid;
-	child = calloc(1, sizeof(*child));
+	child = core_zalloc(1, sizeof(*child));
 	if (!child)
 		return -ENOMEM;
 	*child = (struct task){ .tasks = tasks, .profile = parent->profile, .pid = pid,

@@ -150,12 +150,16 @@ static int64_t move_vma(struct remap *r)
 		return fail(r, ENOMEM, r->vma, "mm/mremap.c: prep_move_vma: too close to vm.max_map_count");
 	if (splits_special(r))
 		return fail(r, EINVAL, r->vma, "mm/mremap.c: prep_move_vma: the mapping refuses to split");
-	err = copy_vma(r, &moved);
-	if (err)
-		return fail(r, -err, r->vma, "mm/vma.c: copy_vma");
-	/* The page tables move, guard markers with them (move_page_tables). */
+	/* The page tables move, guard markers with them (move_page_tables);
+	 * moved first here, where a failure has nothing to undo (the kernel
+	 * moves them back and unmaps the copy). */
 	if (guards_move(&mm->guards, src, r->old_len, r->new_addr))
 		return fail(r, ENOMEM, NULL, "out of memory in the model");
+	err = copy_vma(r, &moved);
+	if (err) {
+		guards_move(&mm->guards, r->new_addr, r->old_len, src);
+		return fail(r, -err, r->vma, "mm/vma.c: copy_vma");
+	}
 	if (r->flags & MREMAP_DONTUNMAP) {
 		struct vma *left = mm_vma_lookup(mm, src);
 

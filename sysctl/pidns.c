@@ -1,4 +1,5 @@
 #include "sysctl/pidns.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 
 struct pidns *pidns_new_root(void)
 {
-	struct pidns *ns = calloc(1, sizeof(*ns));
+	struct pidns *ns = core_zalloc(1, sizeof(*ns));
 
 	if (ns)
 		ns->refs = 1;
@@ -18,7 +19,7 @@ struct pidns *pidns_new_root(void)
 
 struct pidns *pidns_new_child(struct pidns *parent)
 {
-	struct pidns *ns = calloc(1, sizeof(*ns));
+	struct pidns *ns = core_zalloc(1, sizeof(*ns));
 
 	if (!ns)
 		return NULL;

@@ -18,6 +18,7 @@
  * comes out unchanged.
  */
 #include "vma/store.h"
+#include "core/alloc.h"
 
 #include "core/errmsg.h"
 
@@ -62,7 +63,7 @@ struct node_reserve {
 
 static struct store_node *node_alloc(bool leaf)
 {
-	struct store_node *node = malloc(leaf ? LEAF_BYTES : INTERNAL_BYTES);
+	struct store_node *node = core_alloc(leaf ? LEAF_BYTES : INTERNAL_BYTES);
 
 	if (!node)
 		return NULL;

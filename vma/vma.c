@@ -1,4 +1,5 @@
 #include "vma/vma.h"
+#include "core/alloc.h"
 
 #include <stdlib.h>
 
@@ -16,7 +17,7 @@ static void count_shared_maywrite(const struct vma *vma, int delta)
 struct vma *vma_new(uint64_t start, uint64_t end, vm_flags_t flags, uint64_t pgoff,
 		    struct file *file)
 {
-	struct vma *vma = malloc(sizeof(*vma));
+	struct vma *vma = core_alloc(sizeof(*vma));
 
 	if (!vma)
 		return NULL;
@@ -36,7 +37,7 @@ struct vma *vma_new(uint64_t start, uint64_t end, vm_flags_t flags, uint64_t pgo
 
 struct vma *vma_dup(const struct vma *vma)
 {
-	struct vma *copy = malloc(sizeof(*copy));
+	struct vma *copy = core_alloc(sizeof(*copy));
 
 	if (!copy)
 		return NULL;
