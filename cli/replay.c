@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -124,9 +125,16 @@ static int open_inputs(char **paths, size_t n, struct input *ins)
 	for (size_t i = 0; i < n; i++) {
 		bool is_stdin = !strcmp(paths[i], "-");
 
+		struct stat st;
+
 		ins[i].f = is_stdin ? stdin : fopen(paths[i], "r");
 		if (!ins[i].f) {
 			fprintf(stderr, "mmsim replay: %s: %s\n", paths[i], strerror(errno));
+			return -1;
+		}
+		/* fopen opens a directory for reading; only read() fails (EISDIR) */
+		if (!fstat(fileno(ins[i].f), &st) && S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmsim replay: %s: %s\n", paths[i], strerror(EISDIR));
 			return -1;
 		}
 		ins[i].reader = trace_reader_new(ins[i].f, is_stdin ? "<stdin>" : paths[i]);
@@ -246,8 +254,10 @@ int cli_replay(int argc, char **argv)
 	/* Lines read, over every file (-ff), events or not. */
 	if (!rc) {
 		r.lines = 0;
-		for (size_t k = 0; k < (size_t)(argc - i); k++)
+		for (size_t k = 0; k < (size_t)(argc - i); k++) {
 			r.lines += trace_reader_stats(ins[k].reader).lines;
+			r.orphaned += trace_reader_stats(ins[k].reader).orphaned;
+		}
 	}
 	close_inputs(ins, (size_t)(argc - i));
 	if (rc == 0) {

@@ -92,6 +92,9 @@ struct replay {
 	uint64_t calls;          /* syscall events */
 	uint64_t n[REPLAY_NVERDICTS];
 	uint64_t malformed;
+	/* resumed halves whose entry is before the log (strace -p attached
+	 * inside the call): the reader counts them; no event, no verdict */
+	uint64_t orphaned;
 	uint64_t placement_same, placement_total;
 
 	struct replay_syscall *syscalls;   /* by name, first-seen order */

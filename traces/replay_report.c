@@ -31,6 +31,9 @@ void replay_report_text(const struct replay *r, FILE *out)
 		", malformed lines %" PRIu64 "\n",
 		r->lines, r->calls, modelled(r), r->n[REPLAY_AGREE], r->n[REPLAY_DIVERGE],
 		r->n[REPLAY_INFERRED], r->n[REPLAY_UNMODELLED], r->n[REPLAY_SKIPPED], r->malformed);
+	if (r->orphaned)
+		fprintf(out, "orphaned: %" PRIu64 " resumed line%s whose call began before the log\n", r->orphaned,
+			r->orphaned == 1 ? "" : "s");
 	if (r->placement_total)
 		fprintf(out, "mmap placement: the model chose the kernel's address for %" PRIu64 " of %" PRIu64
 			" mappings without MAP_FIXED\n", r->placement_same, r->placement_total);
@@ -76,9 +79,9 @@ void replay_report_json(const struct replay *r, FILE *out)
 	fprintf(out, "{\"lines\": %" PRIu64 ", \"calls\": %" PRIu64 ", \"modelled\": %" PRIu64 ", ",
 		r->lines, r->calls, modelled(r));
 	json_counts(out, r->n);
-	fprintf(out, ", \"malformed\": %" PRIu64 ", \"placement_same\": %" PRIu64
+	fprintf(out, ", \"malformed\": %" PRIu64 ", \"orphaned\": %" PRIu64 ", \"placement_same\": %" PRIu64
 		", \"placement_total\": %" PRIu64 ", \"by_syscall\": {",
-		r->malformed, r->placement_same, r->placement_total);
+		r->malformed, r->orphaned, r->placement_same, r->placement_total);
 	for (size_t i = 0; i < r->nsyscalls; i++) {
 		fprintf(out, "%s", i ? ", " : "");
 		replay_json_string(out, r->syscalls[i].name);

@@ -287,6 +287,8 @@ static int top_member(struct cursor *c, const char *key, void *arg)
 		field = &rep->modelled;
 	else if (!strcmp(key, "malformed"))
 		field = &rep->malformed;
+	else if (!strcmp(key, "orphaned"))
+		field = &rep->orphaned;
 	else if (!strcmp(key, "placement_same"))
 		field = &rep->placement_same;
 	else if (!strcmp(key, "placement_total"))
@@ -321,6 +323,7 @@ static int merge(struct report *rep, struct report *one)
 	rep->calls += one->calls;
 	rep->modelled += one->modelled;
 	rep->malformed += one->malformed;
+	rep->orphaned += one->orphaned;
 	rep->placement_same += one->placement_same;
 	rep->placement_total += one->placement_total;
 	for (int v = 0; v < REPLAY_NVERDICTS; v++)
@@ -376,6 +379,9 @@ void report_print_text(const struct report *rep, FILE *out)
 		", skipped %" PRIu64 ", malformed lines %" PRIu64 "\n",
 		rep->files, rep->lines, rep->calls, rep->modelled, rep->n[REPLAY_AGREE], rep->n[REPLAY_DIVERGE],
 		rep->n[REPLAY_INFERRED], rep->n[REPLAY_UNMODELLED], rep->n[REPLAY_SKIPPED], rep->malformed);
+	if (rep->orphaned)
+		fprintf(out, "orphaned: %" PRIu64 " resumed line%s whose call began before the log\n",
+			rep->orphaned, rep->orphaned == 1 ? "" : "s");
 	replay_print_syscalls(rep->syscalls, rep->nsyscalls, out);
 	for (size_t i = 0; i < rep->ndivergences; i++) {
 		const struct report_divergence *d = &rep->divergences[i];
@@ -392,8 +398,9 @@ void report_print_json(const struct report *rep, FILE *out)
 		rep->files, rep->lines, rep->calls, rep->modelled);
 	for (int v = 0; v < REPLAY_NVERDICTS; v++)
 		fprintf(out, ", \"%s\": %" PRIu64, replay_verdict_name((enum replay_verdict)v), rep->n[v]);
-	fprintf(out, ", \"malformed\": %" PRIu64 ", \"placement_same\": %" PRIu64 ", \"placement_total\": %" PRIu64
-		", \"by_syscall\": {", rep->malformed, rep->placement_same, rep->placement_total);
+	fprintf(out, ", \"malformed\": %" PRIu64 ", \"orphaned\": %" PRIu64 ", \"placement_same\": %" PRIu64
+		", \"placement_total\": %" PRIu64 ", \"by_syscall\": {",
+		rep->malformed, rep->orphaned, rep->placement_same, rep->placement_total);
 	for (size_t i = 0; i < rep->nsyscalls; i++) {
 		fputs(i ? ", " : "", out);
 		replay_json_string(out, rep->syscalls[i].name);

@@ -24,7 +24,7 @@ struct report_divergence {
 };
 
 struct report {
-	uint64_t files, lines, calls, modelled, malformed;
+	uint64_t files, lines, calls, modelled, malformed, orphaned;
 	uint64_t n[REPLAY_NVERDICTS];
 	uint64_t placement_same, placement_total;
 	struct replay_syscall *syscalls;
