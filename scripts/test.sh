@@ -16,7 +16,7 @@ cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== clang build with ASan + UBSan (build-asan/) =="
-CC=clang CXX=clang++ cmake -S . -B build-asan -DMMSIM_SANITIZE=ON -DMMSIM_WERROR=ON \
+CC=clang CXX=clang++ cmake -S . -B build-asan -DMMSIM_SANITIZE=ON -DMMSIM_WERROR=ON -DMMSIM_FUZZ=ON \
 	-DCMAKE_BUILD_TYPE=Debug
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ctest --output-on-failure -j"$jobs")

@@ -34,6 +34,11 @@ const Case kCases[] = {
 	{"0000000000000000000001", -EINVAL, 0}, {"00000000000000000000000000002", -EINVAL, 0},
 	{"-2", -EINVAL, 0}, {"4294967297", -EINVAL, 0}, {"\n1", 2, 1}, {"\v1", 2, 1},
 	{"\r1", 2, 1}, {"1\r", -EINVAL, 0},
+	// found by fuzz_sysctl (tests/fuzz-crashes/sysctl), then probed: 0xa0 is
+	// white space to the kernel's isspace, and a write past a page counts
+	// the part beyond the page as written
+	{"\xa0" "1", 2, 1}, {"1" + std::string(4095, ' '), 4096, 1},
+	{"1 " + std::string(5000, 'x'), 909, 1},
 };
 
 std::string Show(const std::string &s)

@@ -103,9 +103,10 @@ static vm_flags_t vm_of_prot(uint64_t prot)
 static void adopt_range(struct call *c, uint64_t start, uint64_t len, uint64_t prot)
 {
 	struct mm *mm = c->t->mm;
-	uint64_t end = start + page_align(len), at = start & PAGE_MASK;
+	uint64_t end = page_align(start + len), at = start & PAGE_MASK;
 
-	if (end <= at || end > TASK_SIZE)
+	/* the end of an unaligned start's range is its own page's end */
+	if (start + len < start || end <= at || end > TASK_SIZE)
 		return;
 	while (at < end) {
 		struct vma *v = store_find(&mm->vmas, at), *nv, *placed;
@@ -183,7 +184,9 @@ static void adopt_fds_below(struct call *c, uint64_t floor, int64_t fd)
 
 	if (fd < 0 || !c->t->files)
 		return;
-	for (int64_t k = (int64_t)floor; k < fd; k++) {
+	/* a result past the table's limit (a garbled log) adopts no more
+	 * than the table may hold: one at a time, it would never end */
+	for (int64_t k = (int64_t)floor; k < fd && (uint64_t)k < c->t->files->max_fds; k++) {
 		if (files_lookup(c->t->files, k))
 			continue;
 		if (!inode && !(inode = inode_new(INODE_REGULAR, 0, 0, 0, "(inherited)")))
@@ -551,8 +554,13 @@ static int do_clone(struct call *c)
 	int64_t pid;
 
 	if (nr == X_CLONE) {
-		if (trace_arg_named(&c->args, "flags", &text) && c->args.n > 1)
-			text = c->args.arg[1];   /* clone(stack, flags, ...) printed raw */
+		if (trace_arg_named(&c->args, "flags", &text)) {
+			/* no "flags=" and no second argument: no flags at all */
+			if (c->args.n == 1)
+				return malformed(c, 1, trace_names_clone.what);
+			if (c->args.n > 1)
+				text = c->args.arg[1];   /* clone(stack, flags, ...) printed raw */
+		}
 		if (c->args.n && trace_arg_flags(text, &trace_names_clone, &fl))
 			return malformed(c, 1, trace_names_clone.what);
 	} else if (nr == X_CLONE3) {

@@ -52,18 +52,60 @@ void replay_report_text(const struct replay *r, FILE *out)
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */
+/* The length of the UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF), 0 when there is none. s is
+ * NUL-terminated, and a NUL is no continuation byte: no read past it. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t k;
+	uint32_t cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		k = 1;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		k = 2;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		k = 3;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i <= k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return k + 1;
+}
+
+/* Valid UTF-8 is copied; any other byte (a log's raw bytes, a text cut
+ * inside a character) is written as the code point of its value, so the
+ * output is always valid JSON. */
 void replay_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char ch = (unsigned char)*s;
+		size_t n;
 
-		if (ch == '"' || ch == '\\')
+		if (ch == '"' || ch == '\\') {
 			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
+		} else if (ch < 0x20) {
 			fprintf(out, "\\u%04x", ch);
-		else
+		} else if (ch < 0x80) {
 			fputc(ch, out);
+		} else if ((n = utf8_seq((const unsigned char *)s)) != 0) {
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
+		} else {
+			fprintf(out, "\\u%04x", ch);
+		}
+		s++;
 	}
 	fputc('"', out);
 }
