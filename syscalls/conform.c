@@ -604,7 +604,7 @@ static int read_file(const char *path, char **text)
 	return 0;
 }
 
-int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
+static int run_main(const struct conform_opts *o, FILE *out, FILE *err)
 {
 	struct conform_env env;
 	struct conform_seq replay_seq;
@@ -755,6 +755,18 @@ int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
 	fprintf(out, "sequences=%u calls=%" PRIu64 " mismatches=%u\n",
 		done, calls, mismatches);
 	return harness ? 2 : mismatches ? 1 : 0;
+}
+
+/* Signals that end mmsim take its children with them (conform_internal.h:
+ * conform_catch_signals), whichever return conform takes. */
+int conform_main(const struct conform_opts *o, FILE *out, FILE *err)
+{
+	int rc;
+
+	conform_catch_signals();
+	rc = run_main(o, out, err);
+	conform_release_signals();
+	return rc;
 }
 
 int conform_replay_text(const char *text, char **report)

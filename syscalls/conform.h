@@ -360,7 +360,8 @@ struct conform_obs {
 enum conform_status {
 	CONFORM_RAN,       /* every call ran */
 	CONFORM_DIED,      /* the child died (signal) after obs[n-1] */
-	CONFORM_TIMEOUT,   /* killed after the time limit */
+	CONFORM_TIMEOUT,   /* the model, killed after its time limit (a live run
+			      that hangs is CONFORM_HARNESS) */
 	CONFORM_HARNESS,   /* could not run: error says why (not the kernel's fault) */
 };
 
@@ -389,6 +390,14 @@ struct conform_env {
 	unsigned heap_below;       /* free pages below heap_start besides the margin */
 	char release[200];         /* uname: system, release, machine */
 	int memfd_noexec;          /* this process's vm.memfd_noexec (-1: unreadable) */
+	/* Tests only (NULL in every real run: conform_detect clears it): each
+	 * actor of the live child calls it when it has run its last call --
+	 * actor 0 at the end, a nested actor before it hands the run up --
+	 * just before its maps outside the reserved region are read again
+	 * and compared with those at the start. A test changes something
+	 * outside with it and expects the run to fail (CONFORM_HARNESS). */
+	void (*outside_hook)(unsigned depth, void *ctx);
+	void *outside_hook_ctx;
 };
 
 /* Probe this machine (in forked children where a probe would change the
@@ -398,9 +407,14 @@ struct conform_env {
 int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char *err,
 		   size_t errlen);
 
-/* Run s for real in a forked child. A harness failure (unsafe call,
- * window not free, fork failed) gives status CONFORM_HARNESS. Returns 0,
- * or -ENOMEM. */
+/* Run s for real in a forked child. A harness failure gives status
+ * CONFORM_HARNESS: an unsafe call, the window not free, fork failed, a
+ * mapping outside the reserved region changed (in any actor), the child
+ * hung past env->timeout_ms (none of its calls blocks: the machine is
+ * too busy, or the harness is stuck) or was killed by a signal no call
+ * sends (SIGKILL from the OOM killer or a user, SIGTERM, ...). Only a
+ * death by a signal a call can raise (SIGSEGV, SIGBUS, SIGXFSZ, SIGSYS)
+ * is the kernel's answer: status CONFORM_DIED. Returns 0, or -ENOMEM. */
 int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 		     struct conform_run *out);
 
@@ -420,7 +434,7 @@ enum conform_diff_kind {
 	CONFORM_DIFF_MAPS,     /* the window's maps / VmFlags lines */
 	CONFORM_DIFF_FDS,      /* a descriptor's line, or the bytes a read gave */
 	CONFORM_DIFF_CHILD,    /* a fork() child's window lines */
-	CONFORM_DIFF_DIED,     /* the live child died or hung at this call */
+	CONFORM_DIFF_DIED,     /* the live child died at this call (of a signal a call raises) */
 	CONFORM_DIFF_MODEL,    /* the model crashed or hung at this call */
 };
 

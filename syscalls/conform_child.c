@@ -98,11 +98,68 @@ static int slurp(int fd, long deadline, struct conform_child *res)
 	}
 }
 
+/* ---- signals that end mmsim ---- */
+
+static const int ending_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM };
+#define NENDING (sizeof(ending_signals) / sizeof(ending_signals[0]))
+
+static struct sigaction saved_action[NENDING];
+static bool caught[NENDING];
+/* The process group of the child running now (its pid), 0 for none: set
+ * once the parent made it a group, cleared before it is reaped (after
+ * that its number may be reused). */
+static volatile sig_atomic_t running_group;
+
+static void on_ending_signal(int sig)
+{
+	pid_t group = (pid_t)running_group;
+
+	if (group > 0)
+		kill(-group, SIGKILL);
+	/* die of it as before: the old disposition acts once this returns
+	 * (sig is blocked in here, so raise only makes it pending) */
+	for (size_t i = 0; i < NENDING; i++)
+		if (ending_signals[i] == sig && caught[i])
+			sigaction(sig, &saved_action[i], NULL);
+	raise(sig);
+}
+
+void conform_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_ending_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NENDING; i++) {
+		struct sigaction old;
+
+		caught[i] = false;
+		if (sigaction(ending_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+			continue;   /* nohup's SIGHUP stays ignored */
+		saved_action[i] = old;
+		caught[i] = sigaction(ending_signals[i], &sa, NULL) == 0;
+	}
+}
+
+void conform_release_signals(void)
+{
+	for (size_t i = 0; i < NENDING; i++) {
+		if (caught[i])
+			sigaction(ending_signals[i], &saved_action[i], NULL);
+		caught[i] = false;
+	}
+}
+
+/* ---- the child ---- */
+
 /* The child leads a process group of its own, so that whatever it forks
  * (fork() children, pid-namespace actors, in any namespace) can be
- * killed at once; it dies with this process too. */
+ * killed at once; it dies with this process too. Signals act on it as
+ * they did before conform_catch_signals. */
 static void become_group(pid_t parent)
 {
+	conform_release_signals();
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -119,6 +176,7 @@ static void end_group(pid_t pid, int *status)
 	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
 	kill(-pid, SIGKILL);
+	running_group = 0;
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 }
@@ -147,6 +205,7 @@ int conform_child_run(void (*fn)(void *ctx, int fd), void *ctx, long timeout_ms,
 		_exit(0);
 	}
 	setpgid(pid, pid);   /* either of the two calls wins the race */
+	running_group = pid;
 	close(fds[1]);
 	rc = slurp(fds[0], now_ms() + timeout_ms, res);
 	close(fds[0]);

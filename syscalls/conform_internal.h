@@ -22,7 +22,9 @@ enum conform_rec_kind {
 	REC_BRK,        /* live: a = start_brk, b = brk */
 	REC_CALL,       /* idx, a = result; text: the region's lines */
 	REC_RULE,       /* model: idx, a = 1 when unmodelled; text: why it refused */
-	REC_END,        /* live: a = VMA count; text: maps lines outside the region */
+	REC_END,        /* live: idx = the actor's depth, a = VMA count; text: maps lines
+			   outside the region (each actor sends one when it stops running
+			   calls; actor 0's, at the end, is the last record) */
 	REC_ERROR,      /* text: why the child could not go on */
 };
 
@@ -49,6 +51,16 @@ struct conform_child {
  * Returns 0, or -errno when the child could not be started or read. */
 int conform_child_run(void (*fn)(void *ctx, int fd), void *ctx, long timeout_ms,
 		      struct conform_child *res);
+
+/* While conform_main runs, a signal that ends mmsim (SIGHUP, SIGINT,
+ * SIGQUIT, SIGPIPE, SIGTERM; not one that was ignored) first kills the
+ * process group of the child running then -- the live child with its
+ * fork() children and pid-namespace actors, or the model's child -- and
+ * then ends mmsim as it would have (or goes to the handler there was).
+ * PR_SET_PDEATHSIG would kill most of them anyway, but a process forked
+ * just as its parent died misses it. Release restores the handlers. */
+void conform_catch_signals(void);
+void conform_release_signals(void);
 
 /* Walk the records of res->buf: *pos is advanced; returns false at the
  * end (or at a record cut short by the child's death). */
@@ -122,6 +134,8 @@ struct child {
 	char *mbuf;          /* maps lines, to check against the smaps headers */
 	size_t mcap, mlen;
 	bool overflow;
+	void (*outside_hook)(unsigned depth, void *ctx);   /* tests: conform_env */
+	void *outside_hook_ctx;
 	/* descriptors and processes, when the sequence opens files */
 	bool files;          /* list descriptors 3 up after each call */
 	char *wbuf;          /* CONFORM_IO_MAX bytes: a write's string, then zeros */
@@ -142,6 +156,11 @@ void live_text_add(struct child *ch, const char *s, size_t n);
 void live_send_error(struct child *ch, const char *what);
 /* The smaps header and VmFlags lines of [l.lo, l.hi) of `path`. */
 int live_window_lines(struct child *ch, const char *path);
+/* This actor's maps outside the reserved region, as REC_END with its
+ * depth: the parent compares them with REC_START's. Every actor sends
+ * it when it has run its last call (actor 0 at the end, a nested one
+ * before it hands the run up). */
+void live_send_outside(struct child *ch);
 
 /* conform_live_proc.c */
 /* Before the first call: descriptors 3 up closed but the record pipe,

@@ -14,6 +14,8 @@
  *                                                     [+ fd lines, children's windows]
  *                                        [its children killed: conform_live_proc.c]
  *                                        REC_END    its maps outside the region again
+ *                                                   (and from each nested actor when
+ *                                                   it hands the run up)
  *   read the pipe (poll, deadline) <---- _exit(0)
  *   kill its process group on timeout; waitpid
  *
@@ -27,8 +29,16 @@
  *
  * A touch that faults (no VMA, no access, a guard page) is caught with a
  * SIGSEGV/SIGBUS handler and siglongjmp, and reported as -EFAULT, as the
- * model's sys_touch reports it. Anything else that kills the child ends
- * the run with status CONFORM_DIED.
+ * model's sys_touch reports it. Another signal a call can raise (an
+ * uncaught fault, SIGXFSZ, SIGSYS) ends the run with status CONFORM_DIED,
+ * the kernel's answer; a signal from outside (SIGKILL, SIGTERM, ...) or a
+ * hang past the time limit is a harness failure, not a mismatch.
+ *
+ * Nothing outside the reserved region may change: each actor, when it
+ * has run its last call, sends its maps outside the region again
+ * (REC_END), and they must equal those at the start but for the stack's
+ * lower end (it grows as the child runs) and a " (deleted)" (a file
+ * replaced on disk meanwhile); else the run is a harness failure.
  */
 #include "syscalls/conform.h"
 
@@ -64,6 +74,20 @@
 
 /* vm.max_map_count when /proc/sys cannot say (include/linux/mm.h) */
 #define DEFAULT_MAX_MAP_COUNT_FALLBACK 65530u
+
+/* vm.max_map_count now (the fallback when /proc/sys cannot say). */
+static unsigned read_max_map_count(void)
+{
+	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+	unsigned max = DEFAULT_MAX_MAP_COUNT_FALLBACK;
+
+	if (f) {
+		if (fscanf(f, "%u", &max) != 1)
+			max = DEFAULT_MAX_MAP_COUNT_FALLBACK;
+		fclose(f);
+	}
+	return max;
+}
 
 /* ---- the child's tools (no allocation) ----------------------------------- */
 
@@ -139,6 +163,24 @@ static long outside_maps(struct child *ch, bool start, bool *clash)
 	}
 	proc_lines_close(&lr);
 	return rc < 0 ? rc : count;
+}
+
+void live_send_outside(struct child *ch)
+{
+	bool clash;
+	long count;
+
+	if (ch->outside_hook)
+		ch->outside_hook(ch->depth, ch->outside_hook_ctx);
+	ch->tlen = 0;
+	ch->overflow = false;
+	count = outside_maps(ch, false, &clash);
+	if (count < 0 || ch->overflow) {
+		live_send_error(ch, count < 0 ? "cannot read /proc/self/maps after the last call"
+					      : "maps too long after the last call");
+		return;
+	}
+	send_rec(ch, REC_END, ch->depth, count, 0, true);
 }
 
 /* VMAs in the whole process (not [vsyscall]), as map_count counts them. */
@@ -488,9 +530,7 @@ static void child_main(struct child *ch)
 	if (!run_calls(ch))
 		return;
 	live_finish(ch);   /* a nested actor does not come back */
-	ch->tlen = 0;
-	count = outside_maps(ch, false, &clash);
-	send_rec(ch, clash || count < 0 ? REC_ERROR : REC_END, 0, count, 0, true);
+	live_send_outside(ch);
 }
 
 /* ---- the parent -------------------------------------------------------------------- */
@@ -656,11 +696,17 @@ static int parse_records(struct conform_run *out, const struct conform_seq *s,
 		case REC_END: {
 			char where[600];
 
-			ended = true;
-			if (start_text && outside_changed(start_text, start_len, text, r.len, where,
-							  sizeof(where)))
-				set_error(out, "a mapping outside the reserved region changed during the run "
-					       "(harness bug): %s", where);
+			/* actor 0's is the last record; a nested actor's comes when
+			 * it hands the run up. Every one must see what actor 0 saw
+			 * at the start: ns_new forks the actor, the outside too. */
+			ended = r.idx == 0;
+			if (!start_text || outside_changed(start_text, start_len, text, r.len, where,
+							   sizeof(where))) {
+				set_error(out, "a mapping outside the reserved region changed during the run, "
+					       "in the actor at pid-namespace depth %u after call %zu (harness "
+					       "bug): %s", r.idx, out->n, start_text ? where : "no start record");
+				return 0;
+			}
 			break;
 		}
 		case REC_ERROR:
@@ -674,6 +720,18 @@ static int parse_records(struct conform_run *out, const struct conform_seq *s,
 	if (!ended && out->status == CONFORM_RAN)
 		out->status = CONFORM_DIED;
 	return 0;
+}
+
+/* Whether a call of a sequence can be what killed the live child with
+ * sig: a fault the touch handler does not catch (SIGSEGV, SIGBUS), a
+ * write past RLIMIT_FSIZE (SIGXFSZ), a seccomp filter (SIGSYS). That is
+ * the kernel's answer, to compare with the model's. Any other signal
+ * came from outside -- SIGKILL from the OOM killer or a user, SIGTERM
+ * -- or from a crash of the harness itself (SIGABRT), and says nothing
+ * about the calls. */
+static bool call_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGXFSZ || sig == SIGSYS;
 }
 
 static void live_child(void *ctx, int fd)
@@ -692,6 +750,8 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 	bool fills = false, files = false;
 	const char *why;
 	size_t bad;
+	long timeout_ms;
+	unsigned max_before, max_after;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -731,6 +791,8 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 	ch.text = malloc(ch.tcap);
 	ch.mbuf = malloc(ch.mcap);
 	ch.files = files;
+	ch.outside_hook = env->outside_hook;
+	ch.outside_hook_ctx = env->outside_hook_ctx;
 	if (files) {
 		ch.wbuf = malloc(CONFORM_IO_MAX);
 		ch.iobuf = malloc(CONFORM_IO_MAX);
@@ -748,7 +810,13 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 		memset(ch.iobuf, 0, CONFORM_IO_MAX);
 	}
 
-	rc = conform_child_run(live_child, &ch, (long)env->timeout_ms + (fills ? 120000 : 0), &res);
+	/* a fill() counts on vm.max_map_count, which the model takes from
+	 * conform_detect: a machine-wide value another program may raise for a
+	 * while (a benchmark that needs more mappings). Read before and after. */
+	max_before = fills ? read_max_map_count() : env->max_map_count;
+	timeout_ms = (long)env->timeout_ms + (fills ? 120000 : 0);
+	rc = conform_child_run(live_child, &ch, timeout_ms, &res);
+	max_after = fills ? read_max_map_count() : env->max_map_count;
 	if (rc) {
 		set_error(out, "cannot run the live child: %s", strerror(-rc));
 		rc = 0;
@@ -759,8 +827,21 @@ int conform_live_run(const struct conform_env *env, const struct conform_seq *s,
 		rc = conform_normalise(out);
 	if (rc || out->status == CONFORM_HARNESS)
 		goto out;
+	if (max_before != env->max_map_count || max_after != env->max_map_count) {
+		set_error(out, "vm.max_map_count was %u before this run and %u after it, not the %u "
+			  "conform read at its start and gave the model: another program changed it",
+			  max_before, max_after, env->max_map_count);
+		goto out;
+	}
 	if (res.timed_out) {
-		out->status = CONFORM_TIMEOUT;
+		set_error(out, "the live child did not finish within its time limit (%ld ms; killed "
+			  "after call %zu of %zu): none of its calls blocks, so the machine is too busy "
+			  "or the harness is stuck; --timeout MS gives it longer", timeout_ms, out->n, s->n);
+	} else if (WIFSIGNALED(res.status) && !call_signal(WTERMSIG(res.status))) {
+		set_error(out, "the live child was killed by signal %d (%s) after call %zu of %zu: no "
+			  "call sends it, so it came from outside (the OOM killer, a user) or from a "
+			  "crash of the harness", WTERMSIG(res.status), strsignal(WTERMSIG(res.status)),
+			  out->n, s->n);
 	} else if (WIFSIGNALED(res.status)) {
 		out->status = CONFORM_DIED;
 		out->signal = WTERMSIG(res.status);
@@ -882,7 +963,7 @@ int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char 
 	struct conform_layout l;
 	struct utsname u;
 	FILE *f;
-	unsigned max = DEFAULT_MAX_MAP_COUNT_FALLBACK;
+	unsigned max = read_max_map_count();
 	long r;
 
 	memset(env, 0, sizeof(*env));
@@ -891,12 +972,6 @@ int conform_detect(struct conform_env *env, uint64_t base, unsigned pages, char 
 	if (uname(&u) == 0)
 		snprintf(env->release, sizeof(env->release), "%s %s %s", u.sysname, u.release,
 			 u.machine);
-	f = fopen("/proc/sys/vm/max_map_count", "r");
-	if (f) {
-		if (fscanf(f, "%u", &max) != 1)
-			max = DEFAULT_MAX_MAP_COUNT_FALLBACK;
-		fclose(f);
-	}
 	env->max_map_count = max;
 	env->memfd_noexec = -1;
 	f = fopen("/proc/sys/vm/memfd_noexec", "r");

@@ -11,6 +11,9 @@
  *      │ its namespace: the kernel kills the rest, kernel/pid_namespace.c:
  *      │ zap_pid_ns_processes), then sends REC_END
  *
+ * Each nested actor sends its own REC_END (its maps outside the region)
+ * just before it hands the run up, at ns_up or at the end.
+ *
  * An actor that finishes the sequence kills its own children and hands
  * the end (the sequence's length) up the same way. Every child process
  * also dies with its parent (PR_SET_PDEATHSIG) and all are in the first
@@ -447,16 +450,21 @@ int64_t live_ns_new(struct child *ch, bool *resumed)
 	return (int64_t)token;
 }
 
+/* A nested actor that hands the run up has run its last call: its
+ * outside is checked first (live_send_outside). */
 int64_t live_ns_up(struct child *ch, size_t index)
 {
 	if (ch->up_fd < 0)
 		return -ESRCH;
+	live_send_outside(ch);
 	hand_up(ch, index);
 }
 
 void live_finish(struct child *ch)
 {
 	kill_children(ch);
-	if (ch->up_fd >= 0)
+	if (ch->up_fd >= 0) {
+		live_send_outside(ch);
 		hand_up(ch, ch->s->n);
+	}
 }
