@@ -456,7 +456,7 @@ static struct input *earliest(struct input *ins, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!ins[i].has_event)
 			continue;
-		if (!best || (ins[i].ev.time >= 0 && (best->ev.time < 0 || ins[i].ev.time < best->ev.time)))
+		if (!best || trace_event_before(&ins[i].ev, &best->ev))
 			best = &ins[i];
 	}
 	return best;

@@ -73,6 +73,14 @@ void trace_reader_decode_times(struct trace_reader *r, bool decode);
  * trace_reader_error() says what and where, and the next call goes on. */
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 
+/* Whether a comes before b when several logs (-ff files) are merged:
+ * by time stamp, events without one last; false on ties (the earlier
+ * input keeps its turn). */
+static inline bool trace_event_before(const struct trace_event *a, const struct trace_event *b)
+{
+	return a->time >= 0 && (b->time < 0 || a->time < b->time);
+}
+
 /* "FILE:LINE: what was expected" for the last -1. */
 const char *trace_reader_error(const struct trace_reader *r);
 
